@@ -1,0 +1,207 @@
+"""The `roadmap` command (CONTRACT.md): serve, migrate, load the demo, manage accounts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.core.settings import ConfigurationError, get_settings
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _fail(message: str) -> int:
+    print(f"roadmap: {message}", file=sys.stderr)
+    return 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    # Check here first, so that a mistake is one clear line rather than a worker's traceback.
+    create_app()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=None if args.reload else args.workers,
+        reload=args.reload,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+    return 0
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from app.core.migrations import upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    print(f"database at {_redacted(url)} is up to date")
+    return 0
+
+
+def _redacted(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from app.demo import load_demo
+
+    settings = get_settings()
+    if settings.is_production:
+        return _fail("the demo is not loaded when ENVIRONMENT=production")
+    print(load_demo(settings))
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from app.core.database import make_engine, session_scope
+    from app.identity.passwords import WeakPassword
+    from app.identity.service import DuplicateAccount, create_user, get_or_create_organisation
+
+    password = args.password
+    if password is None:
+        if not sys.stdin.isatty():
+            return _fail("give --password, or run in a terminal to be asked for one")
+        password = getpass.getpass("Password (12 characters or more): ")
+        if password != getpass.getpass("Password again: "):
+            return _fail("the passwords do not match")
+    engine = make_engine(get_settings().database_url)
+    try:
+        with session_scope(engine, write=True) as db:
+            organisation = get_or_create_organisation(db, name=args.organisation)
+            user = create_user(
+                db,
+                email=args.email,
+                name=args.name,
+                organisation=organisation,
+                password=password,
+                is_admin=args.admin,
+            )
+    except (DuplicateAccount, WeakPassword) as exc:
+        return _fail(str(exc))
+    finally:
+        engine.dispose()
+    role = "site administrator" if user.is_admin else "user"
+    print(f"created {role} {user.email} ({user.name}, {organisation.name})")
+    return 0
+
+
+def cmd_roadmap_check(args: argparse.Namespace) -> int:
+    from app.wizard.loader import InvalidRoadmap, load_roadmap
+
+    directory = Path(args.directory) if args.directory else get_settings().roadmap_dir
+    try:
+        roadmap = load_roadmap(directory)
+    except InvalidRoadmap as exc:
+        for error in exc.errors:
+            print(f"{directory / error.file}: {error.path or '-'}: {error.message}")
+        print(f"{len(exc.errors)} error(s)", file=sys.stderr)
+        return 1
+    questions = sum(len(s.questions) for s in roadmap.stages)
+    statements = sum(len(s.statements) for s in roadmap.stages)
+    print(
+        f"{directory}: roadmap {roadmap.version} is valid: {len(roadmap.stages)} stages, "
+        f"{questions} questions, {statements} readiness statements"
+    )
+    return 0
+
+
+def cmd_roadmap_schema(args: argparse.Namespace) -> int:
+    from app.wizard.loader import editor_schemas
+
+    directory = Path(args.directory) if args.directory else get_settings().roadmap_dir / "schema"
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, schema in editor_schemas().items():
+        (directory / name).write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {directory / name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="roadmap",
+        description="The shared-service partnership roadmap service.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the web service", description="Run the web "
+                                "service with uvicorn. The database must be migrated first.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (%(default)s)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (%(default)s)")
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    serve.set_defaults(handler=cmd_serve)
+
+    db = commands.add_parser("db", help="database commands", description="Database commands.")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    db_commands.add_parser(
+        "upgrade", help="apply migrations to DATABASE_URL", description="Apply every migration "
+        "to the database at DATABASE_URL. Safe to run twice."
+    ).set_defaults(handler=cmd_db_upgrade)
+
+    commands.add_parser(
+        "demo", help="load a demo partnership", description="Load a demo partnership of three "
+        "councils with people in every role and some answers, and print how to sign in. "
+        "Safe to run twice."
+    ).set_defaults(handler=cmd_demo)
+
+    user = commands.add_parser(
+        "create-user", help="create an account", description="Create an account. Asks for the "
+        "password when --password is not given."
+    )
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--organisation", required=True, help="created if it does not exist")
+    user.add_argument("--password", help="12 to 128 characters; asked for when omitted")
+    user.add_argument("--admin", action="store_true", help="make a site administrator")
+    user.set_defaults(handler=cmd_create_user)
+
+    definition = commands.add_parser(
+        "roadmap", help="roadmap definition commands", description="Roadmap definition commands."
+    )
+    definition_commands = definition.add_subparsers(
+        dest="roadmap_command", required=True, metavar="COMMAND"
+    )
+    check = definition_commands.add_parser(
+        "check", help="validate the definition files", description="Validate the roadmap "
+        "definition files and print each error with its file and path."
+    )
+    check.add_argument("directory", nargs="?", help="default: ROADMAP_DIR")
+    check.set_defaults(handler=cmd_roadmap_check)
+    schema = definition_commands.add_parser(
+        "schema", help="write the JSON Schemas for editors", description="Write the JSON Schemas "
+        "of the definition files (default: ROADMAP_DIR/schema)."
+    )
+    schema.add_argument("directory", nargs="?")
+    schema.set_defaults(handler=cmd_roadmap_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `roadmap` console script."""
+    from app.core.migrations import DatabaseNotMigrated
+    from app.wizard.loader import InvalidRoadmap
+
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (ConfigurationError, DatabaseNotMigrated, InvalidRoadmap) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

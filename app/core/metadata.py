@@ -1,0 +1,11 @@
+"""Every table, imported in one place so that Alembic and the tests see the whole schema."""
+
+from sqlmodel import SQLModel
+
+from app.identity import models as identity_models
+from app.partnerships import models as partnership_models
+from app.wizard import models as wizard_models
+
+metadata = SQLModel.metadata
+
+__all__ = ["identity_models", "metadata", "partnership_models", "wizard_models"]

@@ -1,0 +1,110 @@
+"""Errors: RFC 9457 problem+json for the API, pages in the service's look for people.
+
+Never a stack trace: unexpected errors are logged with the request id and answered with a
+plain 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from app.core.templating import render
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/"
+
+ERROR_PAGES = {
+    403: "errors/403.html",
+    404: "errors/404.html",
+    500: "errors/500.html",
+}
+
+
+def wants_problem_json(request: Request) -> bool:
+    """API paths and callers that ask for JSON get problem+json; people get a page."""
+    if request.url.path.startswith(API_PREFIX):
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "html" not in accept
+
+
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """An RFC 9457 problem response."""
+    phrase = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or phrase,
+        "status": status,
+        "detail": detail or phrase,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def error_page(request: Request, status: int, headers: dict[str, str] | None = None) -> Response:
+    """The error page for `status` (the 404 page for codes without their own)."""
+    template = ERROR_PAGES.get(status, ERROR_PAGES[404] if status < 500 else ERROR_PAGES[500])
+    response = render(request, template, {"status": status}, status_code=status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "body"
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers) if exc.headers else None
+    if wants_problem_json(request):
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return problem(exc.status_code, detail, headers=headers)
+    return error_page(request, exc.status_code, headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": _field_of(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))}
+        for e in exc.errors()
+    ]
+    if wants_problem_json(request):
+        return problem(422, "The request is not valid; see errors.", errors=errors)
+    return error_page(request, 404)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception(
+        "unhandled error on %s %s (request %s)",
+        request.method,
+        request.url.path,
+        request.headers.get("x-request-id", "-"),
+    )
+    if wants_problem_json(request):
+        return problem(500, "Something went wrong on our side. It has been logged.")
+    return error_page(request, 500)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,92 @@
+"""Configuration from the environment (and a `.env` file), as CONTRACT.md lists it."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.paths import ROADMAP_DIR
+
+DATA_DIR = Path("data")
+DEV_SECRET_FILE = DATA_DIR / "secret_key"
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot be used; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = f"sqlite:///./{DATA_DIR}/roadmap.db"
+    secret_key: str = Field(default="", repr=False)
+    base_url: str = "http://127.0.0.1:8000"
+    roadmap_dir: Path = ROADMAP_DIR
+    service_name: str = "Shared service partnership roadmap"
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_starttls: bool = False
+    mail_from: str = "roadmap@localhost"
+
+    session_idle_minutes: int = Field(default=30, gt=0)
+    session_absolute_hours: int = Field(default=12, gt=0)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Settings:
+        if self.is_production:
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ConfigurationError(
+                    "ENVIRONMENT=production needs SECRET_KEY set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters, for example the output of "
+                    '`python -c "import secrets; print(secrets.token_urlsafe(48))"`.'
+                )
+            if not self.base_url.startswith("https://"):
+                raise ConfigurationError(
+                    "ENVIRONMENT=production needs BASE_URL to start with https:// "
+                    "(links in emails and exports are built from it)."
+                )
+        return self
+
+
+def _development_secret() -> str:
+    """A secret generated on first use and kept under ./data, so sessions survive restarts."""
+    if DEV_SECRET_FILE.exists():
+        return DEV_SECRET_FILE.read_text(encoding="utf-8").strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    DEV_SECRET_FILE.write_text(secret, encoding="utf-8")
+    DEV_SECRET_FILE.chmod(0o600)
+    return secret
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings in force, read once per process."""
+    settings = Settings()
+    if not settings.secret_key:
+        settings.secret_key = _development_secret()
+    return settings

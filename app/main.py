@@ -1,0 +1,46 @@
+"""The application factory: `create_app()` checks its configuration, then wires the domains."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.core import docs, health, problems
+from app.core.database import make_engine
+from app.core.headers import SecurityHeaders
+from app.core.migrations import check_migrated
+from app.core.paths import STATIC_DIR
+from app.core.settings import Settings, get_settings
+from app.site import views as site_views
+from app.wizard import api as wizard_api
+from app.wizard.loader import load_roadmap
+
+DOCS_PATHS = ("/docs",)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service; refuse (raise) on an invalid roadmap or an unmigrated database."""
+    settings = settings or get_settings()
+    roadmap = load_roadmap(settings.roadmap_dir)
+    engine = make_engine(settings.database_url)
+    check_migrated(engine)
+
+    app = FastAPI(
+        title=settings.service_name,
+        version="1",
+        summary="Form a shared-service partnership: roadmap, sign-offs, funding and readiness.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.roadmap = roadmap
+
+    problems.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(docs.router)
+    app.include_router(wizard_api.router)
+    app.include_router(site_views.router)
+    app.add_middleware(SecurityHeaders, production=settings.is_production, docs_paths=DOCS_PATHS)
+    return app

@@ -1,0 +1,70 @@
+"""Partnerships, the organisations that are partners in them, and people's roles per partner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.core.models import created_at_field, enum_field, id_field, timestamp_field
+
+
+class PartnerStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+class Role(StrEnum):
+    """Roles are held per partner (CONTRACT.md); a person may hold several."""
+
+    LEAD = "lead"
+    PARTNER_LEAD = "partner_lead"
+    OFFICER = "officer"
+    SIGNATORY = "signatory"
+    CEO = "ceo"
+    CFO = "cfo"
+    VIEWER = "viewer"
+
+
+class Partnership(SQLModel, table=True):
+    """A group of organisations forming one shared service; it owns everything said in it."""
+
+    id: str = id_field()
+    name: str = Field(max_length=200)
+    service: str = Field(max_length=200, description="The service to be shared.")
+    description: str = Field(default="", max_length=5000)
+    roadmap_version: str = Field(max_length=20, description="Pinned when the partnership starts.")
+    created_by: str = Field(foreign_key="user.id", max_length=32)
+    created_at: datetime = created_at_field()
+
+
+class Partner(SQLModel, table=True):
+    """One organisation's membership of one partnership."""
+
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "organisation_id"),)
+
+    id: str = id_field()
+    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True, max_length=32)
+    is_lead: bool = False
+    status: PartnerStatus = enum_field(PartnerStatus, PartnerStatus.INVITED)
+    created_at: datetime = created_at_field()
+    joined_at: datetime | None = timestamp_field()
+    withdrawn_at: datetime | None = timestamp_field()
+    withdrawal_reason: str | None = Field(default=None, max_length=2000)
+
+
+class PartnerRole(SQLModel, table=True):
+    """A role a person holds for one partner."""
+
+    __tablename__ = "partner_role"
+    __table_args__ = (sa.UniqueConstraint("partner_id", "user_id", "role"),)
+
+    id: str = id_field()
+    partner_id: str = Field(foreign_key="partner.id", index=True, max_length=32)
+    user_id: str = Field(foreign_key="user.id", index=True, max_length=32)
+    role: Role = enum_field(Role)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,51 @@
+"""Answers to roadmap questions, each with a version, and every revision of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.core.models import created_at_field, id_field
+
+SHARED_SCOPE = "shared"
+
+
+class Answer(SQLModel, table=True):
+    """The current value of one question for a partnership (shared) or for one partner.
+
+    `scope` is "shared" or the partner's id: a NOT NULL column, so that the unique constraint
+    stops two first saves of the same answer from both succeeding (NULLs never collide).
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("partnership_id", "stage_key", "question_key", "scope"),
+    )
+
+    id: str = id_field()
+    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
+    stage_key: str = Field(max_length=60)
+    question_key: str = Field(max_length=60)
+    scope: str = Field(max_length=32)
+    partner_id: str | None = Field(default=None, foreign_key="partner.id", max_length=32)
+    value: Any = Field(sa_type=sa.JSON, nullable=True)
+    version: int = Field(default=1, ge=1)
+    updated_by: str = Field(foreign_key="user.id", max_length=32)
+    updated_at: datetime = created_at_field()
+
+
+class AnswerRevision(SQLModel, table=True):
+    """One save of an answer: who, when, the value before and after."""
+
+    __tablename__ = "answer_revision"
+    __table_args__ = (sa.UniqueConstraint("answer_id", "version"),)
+
+    id: str = id_field()
+    answer_id: str = Field(foreign_key="answer.id", index=True, max_length=32)
+    version: int
+    old_value: Any = Field(sa_type=sa.JSON, nullable=True)
+    new_value: Any = Field(sa_type=sa.JSON, nullable=True)
+    changed_by: str = Field(foreign_key="user.id", max_length=32)
+    changed_at: datetime = created_at_field()

@@ -1,0 +1,60 @@
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from app.core.database import make_engine, session_scope, writer
+from app.identity.models import Organisation
+
+
+def test_sqlite_is_tuned_for_a_web_server(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/nested/dir/x.db")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    assert (tmp_path / "nested" / "dir" / "x.db").exists()
+    engine.dispose()
+
+
+def test_sqlite_write_sessions_take_the_write_lock_at_begin(tmp_path: Path) -> None:
+    path = tmp_path / "lock.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        with Session(writer(engine)) as session:
+            session.execute(sa.text("SELECT count(*) FROM t"))  # a read only, yet the lock is held
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        with Session(engine) as session:
+            session.execute(sa.text("SELECT count(*) FROM t"))  # a read session does not lock
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+        engine.dispose()
+
+
+def test_times_come_back_in_utc(app: object, settings: object) -> None:
+    engine = make_engine(settings.database_url)  # type: ignore[attr-defined]
+    made = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2)))
+    with session_scope(engine, write=True) as db:
+        db.add(Organisation(name="Time Council", created_at=made))
+    with session_scope(engine, write=False) as db:
+        stored = db.exec(select(Organisation).where(Organisation.name == "Time Council")).one()
+    engine.dispose()
+    assert stored.created_at == made
+    assert stored.created_at.tzinfo == UTC
+
+
+def test_naive_times_are_refused(app: object, settings: object) -> None:
+    engine = make_engine(settings.database_url)  # type: ignore[attr-defined]
+    with pytest.raises(sa.exc.StatementError, match="naive"), session_scope(engine, write=True) as db:
+        db.add(Organisation(name="Naive Council", created_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+        db.flush()
+    engine.dispose()
