@@ -135,30 +135,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the web service", description="Run the web "
-                                "service with uvicorn. The database must be migrated first.")
+    serve = commands.add_parser(
+        "serve",
+        help="run the web service",
+        description="Run the web service with uvicorn. The database must be migrated first.",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (%(default)s)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (%(default)s)")
-    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    serve.add_argument(
+        "--reload", action="store_true", help="restart on code changes (development)"
+    )
     serve.set_defaults(handler=cmd_serve)
 
     db = commands.add_parser("db", help="database commands", description="Database commands.")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
     db_commands.add_parser(
-        "upgrade", help="apply migrations to DATABASE_URL", description="Apply every migration "
-        "to the database at DATABASE_URL. Safe to run twice."
+        "upgrade",
+        help="apply migrations to DATABASE_URL",
+        description="Apply every migration to the database at DATABASE_URL. Safe to run twice.",
     ).set_defaults(handler=cmd_db_upgrade)
 
     commands.add_parser(
-        "demo", help="load a demo partnership", description="Load a demo partnership of three "
+        "demo",
+        help="load a demo partnership",
+        description="Load a demo partnership of three "
         "councils with people in every role and some answers, and print how to sign in. "
-        "Safe to run twice."
+        "Safe to run twice.",
     ).set_defaults(handler=cmd_demo)
 
     user = commands.add_parser(
-        "create-user", help="create an account", description="Create an account. Asks for the "
-        "password when --password is not given."
+        "create-user",
+        help="create an account",
+        description="Create an account. Asks for the password when --password is not given.",
     )
     user.add_argument("--email", required=True)
     user.add_argument("--name", required=True)
@@ -174,14 +183,17 @@ def build_parser() -> argparse.ArgumentParser:
         dest="roadmap_command", required=True, metavar="COMMAND"
     )
     check = definition_commands.add_parser(
-        "check", help="validate the definition files", description="Validate the roadmap "
-        "definition files and print each error with its file and path."
+        "check",
+        help="validate the definition files",
+        description="Validate the roadmap "
+        "definition files and print each error with its file and path.",
     )
     check.add_argument("directory", nargs="?", help="default: ROADMAP_DIR")
     check.set_defaults(handler=cmd_roadmap_check)
     schema = definition_commands.add_parser(
-        "schema", help="write the JSON Schemas for editors", description="Write the JSON Schemas "
-        "of the definition files (default: ROADMAP_DIR/schema)."
+        "schema",
+        help="write the JSON Schemas for editors",
+        description="Write the JSON Schemas of the definition files (default: ROADMAP_DIR/schema).",
     )
     schema.add_argument("directory", nargs="?")
     schema.set_defaults(handler=cmd_roadmap_schema)

@@ -7,6 +7,7 @@ The demo password is printed, not secret: the command refuses to run in producti
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sqlmodel import Session, select
@@ -81,14 +82,23 @@ def _person(db: Session, organisation: Organisation, slug: str, role: str, name:
 
 
 def _answer(
-    db: Session, roadmap: Roadmap, partnership: Partnership, partner: Partner, user: User,
-    stage_key: str, question_key: str, raw: Any,
+    db: Session,
+    roadmap: Roadmap,
+    partnership: Partnership,
+    partner: Partner,
+    user: User,
+    stage_key: str,
+    question_key: str,
+    raw: Any,
 ) -> None:
     stage = roadmap.stage(stage_key)
     question = stage.question(question_key) if stage else None
     if stage is None or question is None:
-        raise LookupError(f"the demo answers {stage_key}/{question_key}, which is not in the roadmap")
-    try:
+        raise LookupError(
+            f"the demo answers {stage_key}/{question_key}, which is not in the roadmap"
+        )
+    # Already answered (the demo ran before, or someone changed it since): keep it.
+    with contextlib.suppress(StaleAnswer):
         save_answer(
             db,
             partnership_id=partnership.id,
@@ -99,52 +109,68 @@ def _answer(
             read_version=0,
             user_id=user.id,
         )
-    except StaleAnswer:
-        pass  # answered already (the demo ran before, or someone changed it since): keep it
+
+
+def _council(db: Session, name: str, slug: str) -> tuple[Organisation, dict[str, User]]:
+    organisation = get_or_create_organisation(db, name=name, kind=OrganisationKind.DISTRICT_COUNCIL)
+    return organisation, {
+        role: _person(db, organisation, slug, role, who) for role, who, _ in PEOPLE
+    }
+
+
+def _membership(db: Session, partnership: Partnership, organisation: Organisation) -> Partner:
+    partner = db.exec(
+        select(Partner).where(
+            Partner.partnership_id == partnership.id,
+            Partner.organisation_id == organisation.id,
+        )
+    ).first()
+    return partner or add_partner(
+        db, partnership=partnership, organisation=organisation, active=True
+    )
 
 
 def _build(db: Session, roadmap: Roadmap) -> Partnership:
-    partners: dict[str, tuple[Partner, dict[str, User]]] = {}
+    councils = {slug: _council(db, name, slug) for name, slug in COUNCILS}
+    lead_people = councils[COUNCILS[0][1]][1]
     partnership = db.exec(select(Partnership).where(Partnership.name == PARTNERSHIP_NAME)).first()
-    for index, (council, slug) in enumerate(COUNCILS):
-        organisation = get_or_create_organisation(
-            db, name=council, kind=OrganisationKind.DISTRICT_COUNCIL
+    if partnership is None:
+        partnership, _ = create_partnership(
+            db,
+            name=PARTNERSHIP_NAME,
+            service="Revenues and benefits",
+            description="A single revenues and benefits service for three district councils, "
+            "hosted by Northdale.",
+            creator=lead_people["lead"],
+            roadmap_version=roadmap.version,
         )
-        people = {role: _person(db, organisation, slug, role, name) for role, name, _ in PEOPLE}
-        if index == 0 and partnership is None:
-            partnership, partner = create_partnership(
-                db,
-                name=PARTNERSHIP_NAME,
-                service="Revenues and benefits",
-                description="A single revenues and benefits service for three district councils, "
-                "hosted by Northdale.",
-                creator=people["lead"],
-                roadmap_version=roadmap.version,
-            )
-        assert partnership is not None
-        partner = db.exec(
-            select(Partner).where(
-                Partner.partnership_id == partnership.id,
-                Partner.organisation_id == organisation.id,
-            )
-        ).first() or add_partner(db, partnership=partnership, organisation=organisation, active=True)
+    partners: dict[str, tuple[Partner, dict[str, User]]] = {}
+    for slug, (organisation, people) in councils.items():
+        partner = _membership(db, partnership, organisation)
         for role, _, roles in PEOPLE:
             for granted in roles:
-                if granted is Role.LEAD and not partner.is_lead:
-                    continue
-                grant_role(db, partner=partner, user=people[role], role=granted)
+                if granted is not Role.LEAD or partner.is_lead:
+                    grant_role(db, partner=partner, user=people[role], role=granted)
         partners[slug] = (partner, people)
 
-    assert partnership is not None
-    lead_partner, lead_people = partners[COUNCILS[0][1]]
+    lead_partner = partners[COUNCILS[0][1]][0]
     for (stage_key, question_key), raw in SHARED_ANSWERS.items():
-        _answer(db, roadmap, partnership, lead_partner, lead_people["officer"],
-                stage_key, question_key, raw)
+        _answer(
+            db,
+            roadmap,
+            partnership,
+            lead_partner,
+            lead_people["officer"],
+            stage_key,
+            question_key,
+            raw,
+        )
     for (stage_key, question_key), by_council in PARTNER_ANSWERS.items():
         for slug, raw in by_council.items():
             partner, people = partners[slug]
-            _answer(db, roadmap, partnership, partner, people["officer"],
-                    stage_key, question_key, raw)
+            _answer(
+                db, roadmap, partnership, partner, people["officer"], stage_key, question_key, raw
+            )
     return partnership
 
 

@@ -24,7 +24,8 @@ def check_page(response: Response, status: int = 200) -> BeautifulSoup:
 
     soup = BeautifulSoup(response.text, "html.parser")
     titles = soup.find_all("title")
-    assert len(titles) == 1 and titles[0].get_text(strip=True), "needs one non-empty <title>"
+    assert len(titles) == 1, f"needs one <title>, found {len(titles)}"
+    assert titles[0].get_text(strip=True), "the <title> is empty"
     h1s = soup.find_all("h1")
     assert len(h1s) == 1, f"needs exactly one <h1>, found {len(h1s)}"
     ids = Counter(str(tag["id"]) for tag in soup.find_all(id=True))

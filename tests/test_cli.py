@@ -32,12 +32,24 @@ def env_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["serve"], ["db"], ["db", "upgrade"], ["demo"], ["create-user"], ["roadmap"],
-     ["roadmap", "check"], ["roadmap", "schema"]],
+    [
+        [],
+        ["serve"],
+        ["db"],
+        ["db", "upgrade"],
+        ["demo"],
+        ["create-user"],
+        ["roadmap"],
+        ["roadmap", "check"],
+        ["roadmap", "schema"],
+    ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli", *args, "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "app.cli", *args, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: roadmap")
@@ -50,8 +62,18 @@ def test_db_upgrade_twice(env_database: str, capsys: pytest.CaptureFixture[str])
 
 
 def test_create_user(env_database: str, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["create-user", "--email", " Ada@Example.ORG ", "--name", "Ada", "--organisation",
-            "Northdale District Council", "--password", "correct horse battery", "--admin"]
+    args = [
+        "create-user",
+        "--email",
+        " Ada@Example.ORG ",
+        "--name",
+        "Ada",
+        "--organisation",
+        "Northdale District Council",
+        "--password",
+        "correct horse battery",
+        "--admin",
+    ]
     assert cli(args) == 0
     assert "created site administrator ada@example.org" in capsys.readouterr().out
     assert cli(args) == 1
@@ -60,7 +82,8 @@ def test_create_user(env_database: str, capsys: pytest.CaptureFixture[str]) -> N
     with Session(engine) as db:
         user = db.exec(select(User).where(User.email == "ada@example.org")).one()
         assert user.is_admin
-        assert user.password_hash and user.password_hash.startswith("$argon2id$")
+        assert user.password_hash
+        assert user.password_hash.startswith("$argon2id$")
         assert verify_password(user.password_hash, "correct horse battery")
     engine.dispose()
 
@@ -68,8 +91,17 @@ def test_create_user(env_database: str, capsys: pytest.CaptureFixture[str]) -> N
 def test_create_user_refuses_a_short_password(
     env_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["create-user", "--email", "b@example.org", "--name", "B", "--organisation", "X",
-            "--password", "short"]
+    args = [
+        "create-user",
+        "--email",
+        "b@example.org",
+        "--name",
+        "B",
+        "--organisation",
+        "X",
+        "--password",
+        "short",
+    ]
     assert cli(args) == 1
     assert "12 characters or more" in capsys.readouterr().err
 
@@ -90,17 +122,20 @@ def test_demo_loads_three_councils_with_every_role_and_is_safe_twice(
 ) -> None:
     assert cli(["demo"]) == 0
     out = capsys.readouterr().out
-    assert "signatory@eastbrook.example.org" in out and "password" in out
+    assert "signatory@eastbrook.example.org" in out
+    assert "password" in out
     first = _counts(env_database)
     assert cli(["demo"]) == 0
     assert _counts(env_database) == first
-    users, partnerships, partners, _, answers = first
+    _users, partnerships, partners, _, answers = first
     assert (partnerships, partners) == (1, 3)
     assert answers > 5
     engine = make_engine(env_database)
     with Session(engine) as db:
         for partner in db.exec(select(Partner)).all():
-            roles = set(db.exec(select(PartnerRole.role).where(PartnerRole.partner_id == partner.id)))
+            roles = set(
+                db.exec(select(PartnerRole.role).where(PartnerRole.partner_id == partner.id))
+            )
             expected = set(Role) if partner.is_lead else set(Role) - {Role.LEAD}
             assert roles == expected
         assert db.exec(select(func.count()).where(col(Partner.is_lead))).one() == 1

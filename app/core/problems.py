@@ -72,7 +72,8 @@ def _field_of(loc: tuple[Any, ...]) -> str:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
+    if not isinstance(exc, StarletteHTTPException):  # registered for this type only
+        raise exc
     headers = dict(exc.headers) if exc.headers else None
     if wants_problem_json(request):
         detail = exc.detail if isinstance(exc.detail, str) else None
@@ -81,7 +82,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+    if not isinstance(exc, RequestValidationError):  # registered for this type only
+        raise exc
     errors = [
         {"field": _field_of(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))}
         for e in exc.errors()

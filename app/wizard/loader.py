@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from typing import TypeVar
-
 from pydantic import BaseModel, ValidationError
 
 from app.wizard.definition import CHOICE_TYPES, QuestionType, Roadmap, RoadmapIndex, Stage
@@ -64,9 +62,7 @@ def _read_yaml(path: Path, label: str, errors: list[DefinitionError]) -> Any:
     return None
 
 
-def _parse(
-    model: type[M], data: Any, label: str, errors: list[DefinitionError]
-) -> M | None:
+def _parse(model: type[M], data: Any, label: str, errors: list[DefinitionError]) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -77,9 +73,9 @@ def _parse(
         return None
 
 
-def _cross_check(index: RoadmapIndex, stages: dict[str, Stage], labels: dict[str, str]) -> list[
-    DefinitionError
-]:
+def _cross_check(
+    index: RoadmapIndex, stages: dict[str, Stage], labels: dict[str, str]
+) -> list[DefinitionError]:
     errors: list[DefinitionError] = []
     seen_numbers: dict[int, str] = {}
     for key, stage in stages.items():
@@ -100,7 +96,9 @@ def _cross_check(index: RoadmapIndex, stages: dict[str, Stage], labels: dict[str
             source = stage.question(hint.if_question)
             if source is None:
                 errors.append(
-                    DefinitionError(label, f"{where}.if_question", f"no question {hint.if_question!r}")
+                    DefinitionError(
+                        label, f"{where}.if_question", f"no question {hint.if_question!r}"
+                    )
                 )
             elif source.type not in CHOICE_TYPES and source.type is not QuestionType.YES_NO:
                 errors.append(
@@ -139,7 +137,9 @@ def _cross_check(index: RoadmapIndex, stages: dict[str, Stage], labels: dict[str
     funding = [s for s in stages.values() if s.kind == "funding"]
     if len(funding) != 1:
         errors.append(
-            DefinitionError(INDEX_FILE, "stages", f"needs exactly one funding stage, found {len(funding)}")
+            DefinitionError(
+                INDEX_FILE, "stages", f"needs exactly one funding stage, found {len(funding)}"
+            )
         )
     elif index.stages[0] != funding[0].key:
         errors.append(DefinitionError(INDEX_FILE, "stages[0]", "the funding stage must come first"))

@@ -20,9 +20,7 @@ class Answer(SQLModel, table=True):
     stops two first saves of the same answer from both succeeding (NULLs never collide).
     """
 
-    __table_args__ = (
-        sa.UniqueConstraint("partnership_id", "stage_key", "question_key", "scope"),
-    )
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "stage_key", "question_key", "scope"),)
 
     id: str = id_field()
     partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)

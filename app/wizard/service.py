@@ -31,9 +31,9 @@ def answer_scope(question: Question, partner_id: str) -> str:
     return SHARED_SCOPE if question.scope == "shared" else partner_id
 
 
-def _find(db: Session, partnership_id: str, stage_key: str, question_key: str, scope: str) -> (
-    Answer | None
-):
+def _find(
+    db: Session, partnership_id: str, stage_key: str, question_key: str, scope: str
+) -> Answer | None:
     return db.exec(
         select(Answer).where(
             Answer.partnership_id == partnership_id,
@@ -82,8 +82,16 @@ def save_answer(
         except IntegrityError:
             # Another first save won the race.
             raise StaleAnswer(_find(db, partnership_id, stage_key, question.key, scope)) from None
-        db.add(AnswerRevision(answer_id=answer.id, version=1, old_value=None, new_value=value,
-                              changed_by=user_id, changed_at=answer.updated_at))
+        db.add(
+            AnswerRevision(
+                answer_id=answer.id,
+                version=1,
+                old_value=None,
+                new_value=value,
+                changed_by=user_id,
+                changed_at=answer.updated_at,
+            )
+        )
         db.flush()
         return answer
 
@@ -102,7 +110,15 @@ def save_answer(
         db.refresh(current)
         raise StaleAnswer(current)
     db.refresh(current)
-    db.add(AnswerRevision(answer_id=current.id, version=current.version, old_value=old_value,
-                          new_value=value, changed_by=user_id, changed_at=now))
+    db.add(
+        AnswerRevision(
+            answer_id=current.id,
+            version=current.version,
+            old_value=old_value,
+            new_value=value,
+            changed_by=user_id,
+            changed_at=now,
+        )
+    )
     db.flush()
     return current

@@ -17,13 +17,15 @@ def test_unknown_api_path_is_problem_json(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert body["status"] == 404 and body["title"] == "Not Found"
+    assert body["status"] == 404
+    assert body["title"] == "Not Found"
     assert {"type", "title", "status", "detail"} <= body.keys()
 
 
 def test_unknown_page_is_a_page_in_the_service_look(client: TestClient) -> None:
     soup = check_page(client.get("/no-such-page"), status=404)
-    assert soup.h1 is not None and soup.h1.get_text(strip=True) == "Page not found"
+    assert soup.h1 is not None
+    assert soup.h1.get_text(strip=True) == "Page not found"
     assert soup.find("a", class_="govuk-skip-link") is not None
 
 
@@ -50,7 +52,8 @@ def test_a_crash_shows_the_500_page_and_no_stack_trace(app: FastAPI, client: Tes
     page = client.get("/boom")
     soup = check_page(page, status=500)
     assert "Sorry, there is a problem with the service" in soup.h1.get_text()  # type: ignore[union-attr]
-    assert "secret internals" not in page.text and "Traceback" not in page.text
+    assert "secret internals" not in page.text
+    assert "Traceback" not in page.text
     api = client.get("/api/v1/boom")
     assert api.status_code == 500
     assert api.headers["content-type"] == "application/problem+json"
@@ -83,7 +86,8 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
     for path in ("/", "/healthz", "/api/v1/nothing", "/static/app.css"):
         headers = client.get(path).headers
         csp = headers["content-security-policy"]
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
         assert "frame-ancestors 'none'" in csp
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
@@ -93,7 +97,8 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
 
 def test_html_routes_stay_out_of_the_openapi_document(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert "/api/v1/roadmap" in paths and "/healthz" in paths
+    assert "/api/v1/roadmap" in paths
+    assert "/healthz" in paths
     assert not [p for p in paths if p in {"/", "/roadmap", "/docs", "/accessibility"}]
     assert all(p.startswith("/api/v1/") or p == "/healthz" for p in paths)
 
@@ -101,4 +106,5 @@ def test_html_routes_stay_out_of_the_openapi_document(client: TestClient) -> Non
 def test_api_docs_load_nothing_from_other_hosts(client: TestClient) -> None:
     page = client.get("/docs").text
     assert "/static/swagger-ui/swagger-ui-bundle.js" in page
-    assert "cdn." not in page and "https://" not in page
+    assert "cdn." not in page
+    assert "https://" not in page

@@ -1,5 +1,7 @@
 """Migrations give exactly the models' schema, both ways, on every backend."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -62,5 +64,5 @@ def test_migration_files_are_named_by_date() -> None:
     names = [p.name for p in (MIGRATIONS_DIR / "versions").glob("*.py")]
     assert names
     for name in names:
-        assert name[:4].isdigit() and name[4] == "_" and name[10] == "_", name
+        assert re.match(r"^\d{4}_\d{2}_\d{2}_\d{4}-[0-9a-f]+_\w+\.py$", name), name
     assert len(head_revisions()) == 1, "migrations must form a single line"

@@ -21,8 +21,12 @@ def test_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize("secret", ["", "too-short"])
 def test_production_refuses_to_start_without_a_real_secret(secret: str) -> None:
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        Settings(_env_file=None, environment="production", secret_key=secret,  # type: ignore[call-arg]
-                 base_url="https://roadmap.example.org")
+        Settings(
+            _env_file=None,
+            environment="production",
+            secret_key=secret,  # type: ignore[call-arg]
+            base_url="https://roadmap.example.org",
+        )
 
 
 def test_production_needs_an_https_base_url() -> None:

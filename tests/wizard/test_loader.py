@@ -15,8 +15,15 @@ from app.wizard.loader import InvalidRoadmap, editor_schemas, load_roadmap
 from tests.conftest import make_settings
 
 DIMENSIONS = [
-    "business-scope", "governance", "legal-issues", "information-sharing", "identity-management",
-    "federation", "transactions-events-messages", "infrastructure", "sustainability",
+    "business-scope",
+    "governance",
+    "legal-issues",
+    "information-sharing",
+    "identity-management",
+    "federation",
+    "transactions-events-messages",
+    "infrastructure",
+    "sustainability",
 ]
 
 
@@ -28,10 +35,12 @@ def test_the_roadmap_in_the_repository_meets_the_brief() -> None:
     for stage in roadmap.stages:
         assert len([q for q in stage.questions if q.scope == "shared"]) >= 6, stage.key
         assert len(stage.statements) >= 4, stage.key
-        assert stage.purpose and stage.guidance
+        assert stage.purpose
+        assert stage.guidance
         for statement in stage.statements:
             assert sorted(statement.levels) == [0, 1, 2, 3, 4]
-            assert statement.evidence and statement.weight > 0
+            assert statement.evidence
+            assert statement.weight > 0
         used |= {q.type for q in stage.questions}
     assert used == set(QuestionType)
 
@@ -83,8 +92,9 @@ def test_wrong_type_and_missing_field(copy: Path) -> None:
 
     _edit(copy / "stages" / "legal-issues.yaml", change)
     errors = _errors(copy)
-    assert any(e.startswith("stages/legal-issues.yaml: questions[0].type: Input should be")
-               for e in errors)
+    assert any(
+        e.startswith("stages/legal-issues.yaml: questions[0].type: Input should be") for e in errors
+    )
     assert "stages/legal-issues.yaml: statements[2].evidence: Field required" in errors
 
 
@@ -95,7 +105,8 @@ def test_choice_question_without_options(copy: Path) -> None:
 
     _edit(copy / "stages" / "governance.yaml", change)
     [error] = _errors(copy)
-    assert "needs at least two options" in error and error.startswith("stages/governance.yaml: questions[")
+    assert "needs at least two options" in error
+    assert error.startswith("stages/governance.yaml: questions[")
 
 
 def test_too_few_questions_and_statements(copy: Path) -> None:
@@ -111,13 +122,19 @@ def test_too_few_questions_and_statements(copy: Path) -> None:
 
 def test_missing_levels_and_duplicate_keys(copy: Path) -> None:
     _edit(copy / "stages" / "sustainability.yaml", lambda d: d["statements"][0]["levels"].pop(4))
-    _edit(copy / "stages" / "federation.yaml",
-          lambda d: d["questions"][1].update(key=d["questions"][0]["key"]))
+    _edit(
+        copy / "stages" / "federation.yaml",
+        lambda d: d["questions"][1].update(key=d["questions"][0]["key"]),
+    )
     errors = _errors(copy)
-    assert "stages/sustainability.yaml: statements[0]: levels must describe exactly the scores " \
+    assert (
+        "stages/sustainability.yaml: statements[0]: levels must describe exactly the scores "
         "0, 1, 2, 3 and 4" in errors
-    assert any(e.startswith("stages/federation.yaml: question and statement keys must be unique")
-               for e in errors)
+    )
+    assert any(
+        e.startswith("stages/federation.yaml: question and statement keys must be unique")
+        for e in errors
+    )
 
 
 def test_missing_and_unlisted_stage_files(copy: Path) -> None:
@@ -128,18 +145,26 @@ def test_missing_and_unlisted_stage_files(copy: Path) -> None:
 
 
 def test_hint_pointing_nowhere(copy: Path) -> None:
-    path = next(p for p in (copy / "stages").glob("*.yaml") if yaml.safe_load(p.read_text()).get("hints"))
+    path = next(
+        p for p in (copy / "stages").glob("*.yaml") if yaml.safe_load(p.read_text()).get("hints")
+    )
     _edit(path, lambda d: d["hints"][0].update(then_question="no-such-question"))
     [error] = _errors(copy)
-    assert "hints[0].then_question" in error and "no-such-question" in error
+    assert "hints[0].then_question" in error
+    assert "no-such-question" in error
 
 
 def test_hint_on_a_yes_no_question_with_a_value_it_cannot_have(copy: Path) -> None:
     path = copy / "stages" / "identity-management.yaml"
-    _edit(path, lambda d: next(h for h in d["hints"] if h["if_question"] == "citizen-sign-in")
-          .update(if_values=["Yes"]))
+    _edit(
+        path,
+        lambda d: next(h for h in d["hints"] if h["if_question"] == "citizen-sign-in").update(
+            if_values=["Yes"]
+        ),
+    )
     [error] = _errors(copy)
-    assert "if_values" in error and "'Yes' is not an option" in error
+    assert "if_values" in error
+    assert "'Yes' is not an option" in error
 
 
 def test_bad_version_in_the_index(copy: Path) -> None:
@@ -154,7 +179,9 @@ def test_roadmap_check_prints_each_error_with_file_and_path(
     _edit(copy / "stages" / "governance.yaml", lambda d: d["questions"][1].update(colour="red"))
     assert cli(["roadmap", "check", str(copy)]) == 1
     out = capsys.readouterr().out
-    assert f"{copy}/stages/governance.yaml: questions[1].colour: Extra inputs are not permitted" in out
+    assert (
+        f"{copy}/stages/governance.yaml: questions[1].colour: Extra inputs are not permitted" in out
+    )
 
 
 def test_roadmap_check_passes_on_the_real_roadmap(capsys: pytest.CaptureFixture[str]) -> None:
