@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.audit import api as audit_api
+from app.audit import views as audit_views
 from app.core import docs, health, problems
 from app.core.database import make_engine
 from app.core.headers import SecurityHeaders
 from app.core.migrations import check_migrated
 from app.core.paths import STATIC_DIR
+from app.core.security import verify_csrf
 from app.core.settings import Settings, get_settings
+from app.identity import api as identity_api
+from app.identity import views as identity_views
+from app.partnerships import api as partnership_api
+from app.partnerships import views as partnership_views
 from app.site import views as site_views
 from app.wizard import api as wizard_api
 from app.wizard.loader import load_roadmap
@@ -31,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Form a shared-service partnership: roadmap, sign-offs, funding and readiness.",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -40,7 +48,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(docs.router)
-    app.include_router(wizard_api.router)
-    app.include_router(site_views.router)
+    for router in (
+        identity_api.router,
+        partnership_api.router,
+        audit_api.router,
+        wizard_api.router,
+        site_views.router,
+        identity_views.router,
+        partnership_views.router,
+        audit_views.router,
+    ):
+        app.include_router(router)
     app.add_middleware(SecurityHeaders, production=settings.is_production, docs_paths=DOCS_PATHS)
     return app

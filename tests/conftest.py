@@ -62,8 +62,14 @@ def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 def empty_tables(engine: sa.Engine) -> None:
-    """Delete every row, children first (the schema stays)."""
+    """Delete every row, children first (the schema stays).
+
+    On PostgreSQL the audit trail's append-only trigger is bypassed for this cleanup only, as
+    the database owner could (replica mode skips ordinary triggers).
+    """
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
 

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect, Engine
 from sqlmodel import Session
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "roadmap_begin_immediate"
@@ -103,3 +105,11 @@ def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def fetch(db: Session, model: type[T], ident: str) -> T:
+    """A row that must exist, such as the target of a foreign key."""
+    row = db.get(model, ident)
+    if row is None:
+        raise LookupError(f"{model.__name__} {ident} does not exist")
+    return row

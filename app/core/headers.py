@@ -1,10 +1,13 @@
-"""Security headers on every response, and a request id for the logs and the audit trail."""
+"""Security headers on every response, a request id for the logs and the audit trail, and the
+CSRF cookie when a page minted one."""
 
 from __future__ import annotations
 
 import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.security import CSRF_COOKIE
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,6 +38,10 @@ class SecurityHeaders:
         self.production = production
         self.docs_paths = docs_paths
 
+    def _csrf_cookie(self, value: str) -> bytes:
+        secure = "; Secure" if self.production else ""
+        return f"{CSRF_COOKIE}={value}; HttpOnly; Path=/; SameSite=Lax{secure}".encode()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -60,6 +67,9 @@ class SecurityHeaders:
                 ]
                 if self.production:
                     headers.append((b"strict-transport-security", HSTS.encode()))
+                minted = scope["state"].get("new_csrf_cookie")
+                if minted:
+                    headers.append((b"set-cookie", self._csrf_cookie(minted)))
                 message["headers"] = headers
             await send(message)
 

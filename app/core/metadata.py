@@ -2,10 +2,19 @@
 
 from sqlmodel import SQLModel
 
+from app.audit import models as audit_models
 from app.identity import models as identity_models
+from app.mail import models as mail_models
 from app.partnerships import models as partnership_models
 from app.wizard import models as wizard_models
 
 metadata = SQLModel.metadata
 
-__all__ = ["identity_models", "metadata", "partnership_models", "wizard_models"]
+__all__ = [
+    "audit_models",
+    "identity_models",
+    "mail_models",
+    "metadata",
+    "partnership_models",
+    "wizard_models",
+]

@@ -9,13 +9,15 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.core.templating import render
+from app.identity.deps import SignInRequired
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,21 @@ ERROR_PAGES = {
     404: "errors/404.html",
     500: "errors/500.html",
 }
+
+
+class Problem(Exception):
+    """Raise in an API route to answer with problem+json (validation `errors` optional)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
 
 
 def wants_problem_json(request: Request) -> bool:
@@ -43,7 +60,7 @@ def problem(
     *,
     title: str | None = None,
     headers: dict[str, str] | None = None,
-    **extra: Any,
+    errors: list[dict[str, str]] | None = None,
 ) -> JSONResponse:
     """An RFC 9457 problem response."""
     phrase = HTTPStatus(status).phrase
@@ -52,8 +69,9 @@ def problem(
         "title": title or phrase,
         "status": status,
         "detail": detail or phrase,
-        **extra,
     }
+    if errors is not None:
+        body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -105,8 +123,25 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 500)
 
 
+async def _problem(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, Problem):  # registered for this type only
+        raise exc
+    return problem(exc.status, exc.detail, headers=exc.headers, errors=exc.errors)
+
+
+async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    if wants_problem_json(request):
+        return problem(
+            401, "Sign in, or send a valid bearer token.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/sign-in?{urlencode({'next': target})}", status_code=303)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
+    app.add_exception_handler(SignInRequired, _sign_in_required)
+    app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

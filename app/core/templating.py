@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -13,13 +14,16 @@ from jinja2 import (
     PackageLoader,
     PrefixLoader,
     Undefined,
+    pass_context,
     select_autoescape,
 )
 from jinja2.utils import missing
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from app.core.flash import take_flash
 from app.core.paths import TEMPLATES_DIR
+from app.core.security import csrf_token
 from app.core.settings import get_settings
 
 
@@ -53,6 +57,19 @@ class StrictVariableUndefined(Undefined):
         return 0
 
 
+@pass_context
+def _csrf_token(context: Any) -> str:
+    return csrf_token(context["request"])
+
+
+def _format_datetime(value: datetime | None) -> str:
+    """ "3 March 2027 at 2:05pm" (UTC), the GOV.UK style for dates and times."""
+    if value is None:
+        return ""
+    time = value.strftime("%-I:%M%p").lower().replace(":00", "")
+    return f"{value.day} {value.strftime('%B %Y')} at {time}"
+
+
 def _paragraphs(text: str) -> list[str]:
     """Split plain text on blank lines, for guidance written as paragraphs."""
     return [p.strip() for p in text.split("\n\n") if p.strip()]
@@ -68,13 +85,15 @@ def environment() -> Environment:
                 PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
             ]
         ),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictVariableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.globals["service_name"] = get_settings().service_name
+    env.globals["csrf_token"] = _csrf_token
     env.filters["paragraphs"] = _paragraphs
+    env.filters["datetime"] = _format_datetime
     return env
 
 
@@ -86,5 +105,15 @@ def templates() -> Jinja2Templates:
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
-    """Render a page; every page also gets the request (for the navigation)."""
-    return templates().TemplateResponse(request, name, context or {}, status_code=status_code)
+    """Render a page with the signed-in user (if known) and any message from a redirect."""
+    response = HTMLResponse(status_code=status_code)
+    page_context = {
+        "current_user": getattr(getattr(request.state, "principal", None), "user", None),
+        "flash_message": take_flash(request, response),
+        **(context or {}),
+    }
+    rendered = templates().TemplateResponse(request, name, page_context, status_code=status_code)
+    for key, value in response.raw_headers:
+        if key == b"set-cookie":
+            rendered.raw_headers.append((key, value))
+    return rendered

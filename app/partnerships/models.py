@@ -28,6 +28,21 @@ class Role(StrEnum):
     CFO = "cfo"
     VIEWER = "viewer"
 
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.LEAD: "Partnership lead",
+    Role.PARTNER_LEAD: "Lead for their organisation",
+    Role.OFFICER: "Officer",
+    Role.SIGNATORY: "Signatory",
+    Role.CEO: "Chief executive",
+    Role.CFO: "Finance director",
+    Role.VIEWER: "Viewer",
+}
+
 
 class Partnership(SQLModel, table=True):
     """A group of organisations forming one shared service; it owns everything said in it."""
@@ -68,3 +83,24 @@ class PartnerRole(SQLModel, table=True):
     user_id: str = Field(foreign_key="user.id", index=True, max_length=32)
     role: Role = enum_field(Role)
     created_at: datetime = created_at_field()
+
+
+class Invitation(SQLModel, table=True):
+    """An invitation for one person to join a partner; the link goes by email only.
+
+    The token is stored hashed; it expires after 14 days, works once, and can be revoked or
+    re-sent (which replaces the token).
+    """
+
+    id: str = id_field()
+    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
+    partner_id: str = Field(foreign_key="partner.id", index=True, max_length=32)
+    email: str = Field(max_length=320)
+    roles: list[str] = Field(sa_type=sa.JSON)
+    token_hash: str = Field(max_length=64, unique=True)
+    invited_by: str = Field(foreign_key="user.id", max_length=32)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = created_at_field()
+    accepted_at: datetime | None = timestamp_field()
+    accepted_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+    revoked_at: datetime | None = timestamp_field()

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from dataclasses import dataclass
+from datetime import timedelta
 
-from app.core.database import utcnow
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor, record
+from app.core.database import fetch, utcnow
+from app.core.security import new_token, token_hash
 from app.identity.models import Organisation, User
-from app.partnerships.models import Partner, PartnerRole, Partnership, PartnerStatus, Role
+from app.identity.passwords import verify_password
+from app.identity.service import (
+    create_user,
+    get_or_create_organisation,
+    get_user_by_email,
+    normalise_email,
+)
+from app.mail.service import queue
+from app.partnerships.models import (
+    Invitation,
+    Partner,
+    PartnerRole,
+    Partnership,
+    PartnerStatus,
+    Role,
+)
 
 
 def create_partnership(
@@ -67,3 +87,477 @@ def grant_role(db: Session, *, partner: Partner, user: User, role: Role) -> Part
     db.add(grant)
     db.flush()
     return grant
+
+
+INVITATION_LIFETIME = timedelta(days=14)
+INVITABLE_ROLES = frozenset(Role) - {Role.LEAD}
+
+
+class PartnershipProblem(ValueError):
+    """A request that cannot be carried out; the message is written for the person asking."""
+
+
+def start_partnership(
+    db: Session,
+    actor: Actor,
+    *,
+    creator: User,
+    name: str,
+    service: str,
+    description: str,
+    roadmap_version: str,
+) -> Partnership:
+    """Create a partnership (the creator's organisation leads it) and record it."""
+    partnership, lead = create_partnership(
+        db,
+        name=name,
+        service=service,
+        description=description,
+        creator=creator,
+        roadmap_version=roadmap_version,
+    )
+    record(
+        db,
+        actor,
+        "partnership.created",
+        object_type="partnership",
+        object_id=partnership.id,
+        partnership_id=partnership.id,
+        after={
+            "name": partnership.name,
+            "service": partnership.service,
+            "lead_partner_id": lead.id,
+            "roadmap_version": roadmap_version,
+        },
+    )
+    return partnership
+
+
+def _check_roles(roles: list[Role]) -> list[Role]:
+    if not roles:
+        raise PartnershipProblem("Select at least one role")
+    if not set(roles) <= INVITABLE_ROLES:
+        raise PartnershipProblem("The partnership lead role cannot be given by invitation")
+    return sorted(set(roles), key=list(Role).index)
+
+
+def _invite(
+    db: Session,
+    actor: Actor,
+    *,
+    partnership: Partnership,
+    partner: Partner,
+    organisation_name: str,
+    inviter: User,
+    email: str,
+    roles: list[Role],
+    base_url: str,
+) -> tuple[Invitation, str]:
+    email = normalise_email(email)
+    existing = get_user_by_email(db, email=email)
+    if existing is not None and existing.organisation_id != partner.organisation_id:
+        raise PartnershipProblem(
+            f"{email} already has an account with another organisation; a person belongs to "
+            "one organisation only"
+        )
+    roles = _check_roles(roles)
+    token = new_token()
+    invitation = Invitation(
+        partnership_id=partnership.id,
+        partner_id=partner.id,
+        email=email,
+        roles=[r.value for r in roles],
+        token_hash=token_hash(token),
+        invited_by=inviter.id,
+        expires_at=utcnow() + INVITATION_LIFETIME,
+    )
+    db.add(invitation)
+    db.flush()
+    record(
+        db,
+        actor,
+        "invitation.sent",
+        object_type="invitation",
+        object_id=invitation.id,
+        partnership_id=partnership.id,
+        after={"email": email, "partner_id": partner.id, "roles": invitation.roles},
+    )
+    queue(
+        db,
+        to=email,
+        template="invitation",
+        partnership_id=partnership.id,
+        context={
+            "partnership": partnership,
+            "organisation_name": organisation_name,
+            "inviter": inviter,
+            "roles": roles,
+            "link": f"{base_url}/invitations/accept?token={token}",
+            "expires_at": invitation.expires_at,
+        },
+    )
+    return invitation, token
+
+
+def invite_partner(
+    db: Session,
+    actor: Actor,
+    *,
+    partnership: Partnership,
+    inviter: User,
+    email: str,
+    organisation_name: str,
+    roles: list[Role],
+    base_url: str,
+) -> tuple[Invitation, str]:
+    """Invite a new partner organisation's first person (the partnership lead only)."""
+    organisation = get_or_create_organisation(db, name=organisation_name)
+    partner = db.exec(
+        select(Partner).where(
+            Partner.partnership_id == partnership.id, Partner.organisation_id == organisation.id
+        )
+    ).first()
+    if partner is None:
+        partner = add_partner(db, partnership=partnership, organisation=organisation, active=False)
+        record(
+            db,
+            actor,
+            "partner.invited",
+            object_type="partner",
+            object_id=partner.id,
+            partnership_id=partnership.id,
+            after={"organisation": organisation.name},
+        )
+    elif partner.status is PartnerStatus.ACTIVE:
+        raise PartnershipProblem(f"{organisation.name} is already a partner")
+    elif partner.status is PartnerStatus.WITHDRAWN:
+        raise PartnershipProblem(f"{organisation.name} has withdrawn from this partnership")
+    return _invite(
+        db,
+        actor,
+        partnership=partnership,
+        partner=partner,
+        organisation_name=organisation.name,
+        inviter=inviter,
+        email=email,
+        roles=roles,
+        base_url=base_url,
+    )
+
+
+def invite_person(
+    db: Session,
+    actor: Actor,
+    *,
+    partner: Partner,
+    inviter: User,
+    email: str,
+    roles: list[Role],
+    base_url: str,
+) -> tuple[Invitation, str]:
+    """Invite another person of a partner's organisation."""
+    partnership = fetch(db, Partnership, partner.partnership_id)
+    organisation = fetch(db, Organisation, partner.organisation_id)
+    if partner.status is PartnerStatus.WITHDRAWN:
+        raise PartnershipProblem(f"{organisation.name} has withdrawn from this partnership")
+    return _invite(
+        db,
+        actor,
+        partnership=partnership,
+        partner=partner,
+        organisation_name=organisation.name,
+        inviter=inviter,
+        email=email,
+        roles=roles,
+        base_url=base_url,
+    )
+
+
+def open_invitation(db: Session, token: str) -> Invitation | None:
+    """The invitation behind a link, if it can still be accepted."""
+    invitation = db.exec(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    ).first()
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or invitation.revoked_at is not None
+        or invitation.expires_at <= utcnow()
+    ):
+        return None
+    return invitation
+
+
+EXPIRED_LINK = (
+    "This invitation link has expired, been withdrawn or already been used. Ask the person who "
+    "invited you to send a new one."
+)
+
+
+def accept_invitation(
+    db: Session, actor: Actor, *, token: str, name: str, password: str
+) -> tuple[User, Invitation]:
+    """Accept: create the account (or confirm the existing one) and join the partner."""
+    invitation = open_invitation(db, token)
+    if invitation is None:
+        raise PartnershipProblem(EXPIRED_LINK)
+    partner = fetch(db, Partner, invitation.partner_id)
+    if partner.status is PartnerStatus.WITHDRAWN:
+        raise PartnershipProblem(EXPIRED_LINK)
+    user = get_user_by_email(db, email=invitation.email)
+    if user is None:
+        organisation = fetch(db, Organisation, partner.organisation_id)
+        user = create_user(
+            db, email=invitation.email, name=name, organisation=organisation, password=password
+        )
+        record(
+            db,
+            actor,
+            "user.created",
+            object_type="user",
+            object_id=user.id,
+            partnership_id=invitation.partnership_id,
+            after={"email": user.email, "name": user.name, "via": "invitation"},
+        )
+    elif not verify_password(user.password_hash, password):
+        raise PartnershipProblem("Enter the password of your existing account")
+    if partner.status is PartnerStatus.INVITED:
+        partner.status, partner.joined_at = PartnerStatus.ACTIVE, utcnow()
+        record(
+            db,
+            actor.with_user(user.id),
+            "partner.joined",
+            object_type="partner",
+            object_id=partner.id,
+            partnership_id=invitation.partnership_id,
+            before={"status": "invited"},
+            after={"status": "active"},
+        )
+    for role in invitation.roles:
+        grant_role(db, partner=partner, user=user, role=Role(role))
+    invitation.accepted_at, invitation.accepted_by = utcnow(), user.id
+    record(
+        db,
+        actor.with_user(user.id),
+        "invitation.accepted",
+        object_type="invitation",
+        object_id=invitation.id,
+        partnership_id=invitation.partnership_id,
+        after={"email": user.email, "roles": invitation.roles},
+    )
+    return user, invitation
+
+
+def revoke_invitation(db: Session, actor: Actor, invitation: Invitation) -> None:
+    """Withdraw an invitation that has not been accepted."""
+    if invitation.accepted_at is not None:
+        raise PartnershipProblem("This invitation has already been accepted")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        record(
+            db,
+            actor,
+            "invitation.revoked",
+            object_type="invitation",
+            object_id=invitation.id,
+            partnership_id=invitation.partnership_id,
+            after={"email": invitation.email},
+        )
+
+
+def resend_invitation(
+    db: Session, actor: Actor, *, invitation: Invitation, inviter: User, base_url: str
+) -> str:
+    """Send a fresh link (the old one stops working) with a new 14-day expiry."""
+    if invitation.accepted_at is not None:
+        raise PartnershipProblem("This invitation has already been accepted")
+    partnership = fetch(db, Partnership, invitation.partnership_id)
+    partner = fetch(db, Partner, invitation.partner_id)
+    organisation = fetch(db, Organisation, partner.organisation_id)
+    token = new_token()
+    invitation.token_hash = token_hash(token)
+    invitation.expires_at = utcnow() + INVITATION_LIFETIME
+    invitation.revoked_at = None
+    record(
+        db,
+        actor,
+        "invitation.resent",
+        object_type="invitation",
+        object_id=invitation.id,
+        partnership_id=invitation.partnership_id,
+        after={"email": invitation.email},
+    )
+    queue(
+        db,
+        to=invitation.email,
+        template="invitation",
+        partnership_id=partnership.id,
+        context={
+            "partnership": partnership,
+            "organisation_name": organisation.name if organisation else "",
+            "inviter": inviter,
+            "roles": [Role(r) for r in invitation.roles],
+            "link": f"{base_url}/invitations/accept?token={token}",
+            "expires_at": invitation.expires_at,
+        },
+    )
+    return token
+
+
+def withdraw_partner(db: Session, actor: Actor, *, partner: Partner, reason: str) -> None:
+    """The lead withdraws a partner: its history stays; it no longer counts or acts."""
+    reason = reason.strip()
+    if not reason:
+        raise PartnershipProblem("Enter the reason the partner is withdrawing")
+    if partner.is_lead:
+        raise PartnershipProblem("The lead partner cannot withdraw; hand the lead over first")
+    if partner.status is PartnerStatus.WITHDRAWN:
+        raise PartnershipProblem("This partner has already withdrawn")
+    before = partner.status.value
+    partner.status, partner.withdrawn_at, partner.withdrawal_reason = (
+        PartnerStatus.WITHDRAWN,
+        utcnow(),
+        reason,
+    )
+    for invitation in db.exec(
+        select(Invitation).where(
+            Invitation.partner_id == partner.id,
+            col(Invitation.accepted_at).is_(None),
+            col(Invitation.revoked_at).is_(None),
+        )
+    ):
+        invitation.revoked_at = utcnow()
+    record(
+        db,
+        actor,
+        "partner.withdrawn",
+        object_type="partner",
+        object_id=partner.id,
+        partnership_id=partner.partnership_id,
+        before={"status": before},
+        after={"status": "withdrawn", "reason": reason},
+    )
+
+
+def set_roles(
+    db: Session, actor: Actor, *, partner: Partner, user: User, roles: list[Role]
+) -> None:
+    """Replace a person's roles for a partner (the partnership lead role is kept as it is)."""
+    if user.organisation_id != partner.organisation_id:
+        raise PartnershipProblem("A person can hold roles only for their own organisation")
+    wanted = set(roles) - {Role.LEAD}
+    if not wanted <= INVITABLE_ROLES:
+        raise PartnershipProblem("Unknown role")
+    current = db.exec(
+        select(PartnerRole).where(
+            PartnerRole.partner_id == partner.id, PartnerRole.user_id == user.id
+        )
+    ).all()
+    held = {Role(r.role) for r in current}
+    for grant in current:
+        if grant.role is not Role.LEAD and grant.role not in wanted:
+            db.delete(grant)
+    for role in wanted - held:
+        grant_role(db, partner=partner, user=user, role=role)
+    after = sorted(r.value for r in wanted | (held & {Role.LEAD}))
+    record(
+        db,
+        actor,
+        "roles.changed",
+        object_type="user",
+        object_id=user.id,
+        partnership_id=partner.partnership_id,
+        before={"roles": sorted(r.value for r in held)},
+        after={"roles": after},
+    )
+
+
+def partnerships_of(db: Session, user: User) -> list[tuple[Partnership, Partner, list[Role]]]:
+    """Every partnership the user holds a role in, newest first, with their partner and roles."""
+    rows = db.exec(
+        select(Partnership, Partner, PartnerRole.role)
+        .join(Partner, col(Partner.partnership_id) == Partnership.id)
+        .join(PartnerRole, col(PartnerRole.partner_id) == Partner.id)
+        .where(PartnerRole.user_id == user.id, Partner.organisation_id == user.organisation_id)
+        .order_by(col(Partnership.created_at).desc(), col(Partnership.id))
+    ).all()
+    grouped: dict[str, tuple[Partnership, Partner, list[Role]]] = {}
+    for partnership, partner, role in rows:
+        grouped.setdefault(partnership.id, (partnership, partner, []))[2].append(Role(role))
+    return list(grouped.values())
+
+
+@dataclass(frozen=True)
+class Person:
+    user: User
+    roles: list[Role]
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """A partner with its organisation, its people and its open invitations."""
+
+    partner: Partner
+    organisation: Organisation
+    people: list[Person]
+    invitations: list[Invitation]
+
+
+def invitation_status(invitation: Invitation) -> str:
+    """accepted, revoked, expired or pending."""
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    return "expired" if invitation.expires_at <= utcnow() else "pending"
+
+
+def describe(db: Session, partnership: Partnership) -> list[PartnerView]:
+    """Every partner of a partnership (lead first), in three queries whatever its size."""
+    pairs = db.exec(
+        select(Partner, Organisation)
+        .join(Organisation, col(Organisation.id) == Partner.organisation_id)
+        .where(Partner.partnership_id == partnership.id)
+        .order_by(col(Partner.is_lead).desc(), col(Organisation.name))
+    ).all()
+    partner_ids = [p.id for p, _ in pairs]
+    grants = db.exec(
+        select(PartnerRole, User)
+        .join(User, col(User.id) == PartnerRole.user_id)
+        .where(col(PartnerRole.partner_id).in_(partner_ids))
+        .order_by(col(User.name))
+    ).all()
+    invitations = db.exec(
+        select(Invitation)
+        .where(Invitation.partnership_id == partnership.id, col(Invitation.accepted_at).is_(None))
+        .order_by(col(Invitation.created_at))
+    ).all()
+    people: dict[str, dict[str, Person]] = {pid: {} for pid in partner_ids}
+    for grant, user in grants:
+        person = people[grant.partner_id].setdefault(user.id, Person(user, []))
+        person.roles.append(Role(grant.role))
+    for by_user in people.values():
+        for person in by_user.values():
+            person.roles.sort(key=list(Role).index)
+    return [
+        PartnerView(
+            partner,
+            organisation,
+            list(people[partner.id].values()),
+            [i for i in invitations if i.partner_id == partner.id],
+        )
+        for partner, organisation in pairs
+    ]
+
+
+def acceptance_context(db: Session, invitation: Invitation) -> dict[str, object]:
+    """What the acceptance page shows: the partnership, the organisation, the roles, and
+    whether the invited address already has an account (then only its password is asked)."""
+    partner = fetch(db, Partner, invitation.partner_id)
+    return {
+        "invitation": invitation,
+        "partnership": fetch(db, Partnership, invitation.partnership_id),
+        "organisation": fetch(db, Organisation, partner.organisation_id),
+        "roles": [Role(r) for r in invitation.roles],
+        "existing": get_user_by_email(db, email=invitation.email),
+    }

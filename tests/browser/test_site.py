@@ -42,7 +42,7 @@ def test_skip_link_goes_to_the_content(page: Page, server: str) -> None:
 
 
 def test_error_page(page: Page, server: str) -> None:
-    response = page.goto(server + "/partnerships/does-not-exist")
+    response = page.goto(server + "/no-such-page")
     assert response is not None
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")

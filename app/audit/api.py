@@ -1,0 +1,55 @@
+"""JSON API: a partnership's audit events, newest first, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from app.audit.schemas import AuditEventOut, AuditPage
+from app.audit.service import page_of_events
+from app.core.deps import SessionDep
+from app.partnerships.permissions import Member
+
+router = APIRouter(prefix="/api/v1", tags=["audit"])
+
+
+@router.get(
+    "/partnerships/{pid}/audit",
+    summary="The partnership's audit events, newest first",
+    responses={404: {"description": "No such partnership that you are part of"}},
+)
+def audit_events(
+    db: SessionDep,
+    member: Member,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=20, description="next_cursor of the previous page")
+    ] = None,
+) -> AuditPage:
+    before = None
+    if cursor is not None:
+        if not cursor.isdigit():
+            raise HTTPException(422, "cursor is not one this API gave out")
+        before = int(cursor)
+    rows = page_of_events(db, member.partnership.id, before=before, limit=limit)
+    items = [
+        AuditEventOut(
+            id=e.id,
+            position=e.position,
+            at=e.at,
+            actor_id=e.actor_id,
+            actor_name=name,
+            action=e.action,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            before=e.before,
+            after=e.after,
+            request_id=e.request_id,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+        for e, name in rows
+    ]
+    more = len(rows) == limit and rows[-1][0].position > 1
+    return AuditPage(items=items, next_cursor=str(rows[-1][0].position) if more else None)

@@ -1,0 +1,158 @@
+"""JSON API: tokens, the signed-in user, passwords."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+
+from app.core.database import fetch, utcnow
+from app.core.deps import SessionDep
+from app.core.problems import Problem
+from app.identity import flows
+from app.identity.deps import CurrentPrincipal, actor_of
+from app.identity.models import ApiToken, Organisation
+from app.identity.passwords import WeakPassword
+from app.identity.schemas import (
+    MembershipOut,
+    MeOut,
+    OrganisationOut,
+    PasswordChange,
+    ResetConfirm,
+    ResetRequest,
+    TokenRequest,
+    TokenResponse,
+)
+from app.identity.views import client_ip
+from app.partnerships.service import partnerships_of
+
+router = APIRouter(prefix="/api/v1", tags=["identity"])
+
+
+def _weak(exc: WeakPassword) -> Problem:
+    return Problem(422, str(exc), errors=[{"field": "new_password", "message": str(exc)}])
+
+
+@router.post(
+    "/auth/token",
+    summary="Sign in for a bearer token",
+    responses={
+        401: {"description": "Wrong email or password"},
+        429: {"description": "Too many failed attempts"},
+    },
+)
+def create_token(body: TokenRequest, request: Request, db: SessionDep) -> TokenResponse:
+    """Exchange an email and password for a bearer token that lasts eight hours."""
+    try:
+        api_token, token = flows.issue_api_token(
+            db,
+            actor_of(request, None),
+            email=body.email,
+            password=body.password,
+            ip=client_ip(request),
+        )
+    except flows.TooManyAttempts as exc:
+        raise Problem(
+            429,
+            "Too many failed attempts to sign in; try again later.",
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from None
+    except flows.SignInFailed:
+        db.commit()
+        raise Problem(401, "Wrong email address or password.") from None
+    db.commit()
+    return TokenResponse(access_token=token, expires_at=api_token.expires_at)
+
+
+@router.delete("/auth/token", status_code=204, summary="Revoke the bearer token in use")
+def revoke_token(request: Request, db: SessionDep, principal: CurrentPrincipal) -> None:
+    """Sign the API client out: the token stops working at once."""
+    if principal.token_id is None:
+        raise HTTPException(400, "This request did not use a bearer token.")
+    fetch(db, ApiToken, principal.token_id).revoked_at = utcnow()
+    db.commit()
+
+
+@router.get("/me", summary="The signed-in user, their organisation, partnerships and roles")
+def me(db: SessionDep, principal: CurrentPrincipal) -> MeOut:
+    user = principal.user
+    organisation = fetch(db, Organisation, user.organisation_id)
+    return MeOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        is_admin=user.is_admin,
+        organisation=OrganisationOut(
+            id=organisation.id, name=organisation.name, kind=organisation.kind.value
+        ),
+        partnerships=[
+            MembershipOut(
+                partnership_id=p.id,
+                name=p.name,
+                partner_id=partner.id,
+                partner_status=partner.status.value,
+                roles=[r.value for r in roles],
+            )
+            for p, partner, roles in partnerships_of(db, user)
+        ],
+    )
+
+
+@router.post(
+    "/me/password",
+    status_code=204,
+    summary="Change your password",
+    responses={422: {"description": "Wrong current password or a weak new one"}},
+)
+def change_password(
+    body: PasswordChange, request: Request, db: SessionDep, principal: CurrentPrincipal
+) -> None:
+    try:
+        flows.change_password(
+            db,
+            actor_of(request, principal),
+            user=principal.user,
+            current=body.current_password,
+            new=body.new_password,
+            keep_session=principal.session_id,
+        )
+    except flows.WrongPassword:
+        raise Problem(
+            422,
+            "The current password is not correct.",
+            errors=[{"field": "current_password", "message": "Not correct"}],
+        ) from None
+    except WeakPassword as exc:
+        raise Problem(
+            422, str(exc), errors=[{"field": "new_password", "message": str(exc)}]
+        ) from None
+    db.commit()
+
+
+@router.post("/auth/password-reset", status_code=202, summary="Email a password reset link")
+def request_reset(body: ResetRequest, request: Request, db: SessionDep) -> dict[str, str]:
+    """Always 202, whether or not the address has an account."""
+    flows.request_reset(
+        db, actor_of(request, None), email=body.email, base_url=request.app.state.settings.base_url
+    )
+    db.commit()
+    return {"status": "If the address has an account, a link is on its way."}
+
+
+@router.post(
+    "/auth/password-reset/confirm",
+    status_code=204,
+    summary="Set a new password with a reset link's token",
+    responses={
+        400: {"description": "The link has expired or been used"},
+        422: {"description": "The new password is too weak"},
+    },
+)
+def confirm_reset(body: ResetConfirm, request: Request, db: SessionDep) -> None:
+    try:
+        flows.reset_password(db, actor_of(request, None), token=body.token, new=body.new_password)
+    except flows.ResetLinkInvalid:
+        raise Problem(400, "This reset link has expired or has already been used.") from None
+    except WeakPassword as exc:
+        raise Problem(
+            422, str(exc), errors=[{"field": "new_password", "message": str(exc)}]
+        ) from None
+    db.commit()

@@ -1,0 +1,218 @@
+"""Signing in and out, passwords and API tokens: each a whole action with its audit event.
+
+Nothing here says whether an email address has an account: sign-in fails with one message
+for both, the reset request answers the same either way, and an unknown address still costs
+one Argon2 verification so that timing does not tell either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, col, func, select
+
+from app.audit.service import Actor, record
+from app.core.database import utcnow
+from app.core.security import new_token, token_hash
+from app.core.settings import Settings
+from app.identity.models import ApiToken, PasswordReset, SignInAttempt, User, UserSession
+from app.identity.passwords import (
+    check_strength,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from app.identity.service import get_user_by_email, normalise_email
+from app.identity.sessions import end_all_sessions, end_session, start_session
+from app.mail.service import queue
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+RESET_LIFETIME = timedelta(hours=1)
+API_TOKEN_LIFETIME = timedelta(hours=8)
+# Verified against when the email has no account, so both cases take as long.
+_DUMMY_HASH = hash_password("no account has this password: timing only")
+
+
+class SignInFailed(Exception):
+    """Wrong email or password (deliberately not saying which)."""
+
+
+class TooManyAttempts(Exception):
+    """Too many failed sign-ins lately; try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    cookie: str
+
+
+def _throttle(db: Session, *, email: str, ip: str) -> None:
+    since = utcnow() - THROTTLE_WINDOW
+    for column, value, limit in (
+        (SignInAttempt.email, email, MAX_FAILURES_PER_ACCOUNT),
+        (SignInAttempt.ip, ip, MAX_FAILURES_PER_ADDRESS),
+    ):
+        count, oldest = db.exec(
+            select(func.count(), func.min(SignInAttempt.at)).where(
+                column == value, SignInAttempt.at > since
+            )
+        ).one()
+        if count >= limit and oldest is not None:
+            wait = (oldest + THROTTLE_WINDOW - utcnow()).total_seconds()
+            raise TooManyAttempts(max(1, int(wait) + 1))
+
+
+def _check_credentials(
+    db: Session, actor: Actor, *, email: str, password: str, ip: str, via: str
+) -> User:
+    email = normalise_email(email)
+    _throttle(db, email=email, ip=ip)
+    user = get_user_by_email(db, email=email)
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.is_active:
+        db.add(SignInAttempt(email=email, ip=ip))
+        record(
+            db,
+            actor,
+            "sign_in.failed",
+            object_type="user",
+            object_id=user.id if user else None,
+            after={"email": email, "via": via},
+        )
+        raise SignInFailed
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def sign_in(
+    db: Session,
+    actor: Actor,
+    *,
+    email: str,
+    password: str,
+    settings: Settings,
+    ip: str,
+    user_agent: str | None,
+) -> SignedIn:
+    """Check the password and start a session; record the attempt either way.
+
+    On SignInFailed the caller commits anyway, so that the failure counts.
+    """
+    user = _check_credentials(db, actor, email=email, password=password, ip=ip, via="page")
+    cookie = start_session(db, user=user, settings=settings, ip=ip, user_agent=user_agent)
+    record(db, actor.with_user(user.id), "sign_in", object_type="user", object_id=user.id)
+    return SignedIn(user, cookie)
+
+
+def sign_out(db: Session, actor: Actor, *, session_id: str) -> None:
+    """End this browser's session."""
+    end_session(db, session_id)
+    record(db, actor, "sign_out", object_type="user", object_id=actor.user_id)
+
+
+class WrongPassword(Exception):
+    """The current password given to change it was wrong."""
+
+
+def change_password(
+    db: Session, actor: Actor, *, user: User, current: str, new: str, keep_session: str | None
+) -> None:
+    """Change a password; every other session of the account ends."""
+    if not verify_password(user.password_hash, current):
+        raise WrongPassword
+    check_strength(new)
+    user.password_hash = hash_password(new)
+    end_all_sessions(db, user.id, except_id=keep_session)
+    record(db, actor, "password.changed", object_type="user", object_id=user.id)
+
+
+def request_reset(db: Session, actor: Actor, *, email: str, base_url: str) -> None:
+    """Email a one-time reset link if the account exists; the same outcome to the caller if not."""
+    user = get_user_by_email(db, email=email)
+    if user is None or not user.is_active:
+        return
+    token = new_token()
+    reset = PasswordReset(
+        token_hash=token_hash(token), user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
+    )
+    db.add(reset)
+    record(db, actor, "password.reset_requested", object_type="user", object_id=user.id)
+    queue(
+        db,
+        to=user.email,
+        template="password-reset",
+        context={
+            "user": user,
+            "link": f"{base_url}/reset-password?token={token}",
+            "expires_at": reset.expires_at,
+        },
+    )
+
+
+def open_reset(db: Session, token: str) -> PasswordReset | None:
+    """The reset behind a link, if it is unused and unexpired."""
+    reset = db.exec(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
+    ).first()
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    return reset
+
+
+class ResetLinkInvalid(Exception):
+    """The link has expired or was already used."""
+
+
+def reset_password(db: Session, actor: Actor, *, token: str, new: str) -> User:
+    """Set a new password through a reset link, which then stops working; sessions end."""
+    reset = open_reset(db, token)
+    user = db.get(User, reset.user_id) if reset else None
+    if reset is None or user is None or not user.is_active:
+        raise ResetLinkInvalid
+    check_strength(new)
+    user.password_hash = hash_password(new)
+    reset.used_at = utcnow()
+    end_all_sessions(db, user.id)
+    record(db, actor.with_user(user.id), "password.reset", object_type="user", object_id=user.id)
+    return user
+
+
+def issue_api_token(
+    db: Session, actor: Actor, *, email: str, password: str, ip: str
+) -> tuple[ApiToken, str]:
+    """`POST /api/v1/auth/token`: a bearer token for the API, after the same checks as sign-in."""
+    user = _check_credentials(db, actor, email=email, password=password, ip=ip, via="api")
+    token = new_token()
+    api_token = ApiToken(
+        token_hash=token_hash(token),
+        user_id=user.id,
+        name="sign-in",
+        expires_at=utcnow() + API_TOKEN_LIFETIME,
+    )
+    db.add(api_token)
+    record(
+        db,
+        actor.with_user(user.id),
+        "api_token.issued",
+        object_type="api_token",
+        object_id=api_token.id,
+    )
+    return api_token, token
+
+
+def active_sessions(db: Session, user_id: str) -> int:
+    """How many sessions of this user have not ended (for the account page)."""
+    return db.exec(
+        select(func.count()).where(
+            UserSession.user_id == user_id, col(UserSession.ended_at).is_(None)
+        )
+    ).one()

@@ -1,0 +1,212 @@
+"""Pages: sign in and out, forgotten and reset passwords, the account page, the mail outbox."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlmodel import col, select
+from starlette.responses import RedirectResponse, Response
+
+from app.core.deps import SessionDep
+from app.core.flash import flash
+from app.core.forms import Form, read_form, safe_next
+from app.core.security import CSRF_COOKIE, new_token
+from app.core.templating import render
+from app.identity import flows
+from app.identity.deps import CurrentPrincipal, OptionalPrincipal, SiteAdmin, actor_of
+from app.identity.models import Organisation
+from app.identity.passwords import WeakPassword
+from app.identity.sessions import SESSION_COOKIE
+from app.mail.models import OutboxMessage
+
+router = APIRouter(include_in_schema=False)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _sign_in_page(request: Request, form: Form, *, status: int = 200) -> Response:
+    return render(request, "identity/sign-in.html", {"form": form}, status_code=status)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, principal: OptionalPrincipal, next: str = "") -> Response:
+    """The sign-in form (signed-in people go straight on)."""
+    if principal is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _sign_in_page(request, Form({"next": next}))
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request, db: SessionDep) -> Response:
+    """Check the email and password; on success a new session (and a new CSRF cookie)."""
+    form = await read_form(request)
+    if not form.get("email").strip():
+        form.error("email", "Enter your email address")
+    if not form.get("password"):
+        form.error("password", "Enter your password")
+    if not form.ok:
+        return _sign_in_page(request, form, status=400)
+    settings = request.app.state.settings
+    try:
+        signed_in = flows.sign_in(
+            db,
+            actor_of(request, None),
+            email=form.get("email"),
+            password=form.get("password"),
+            settings=settings,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent"),
+        )
+    except flows.TooManyAttempts as exc:
+        minutes = max(1, round(exc.retry_after / 60))
+        form.error(
+            "email",
+            f"Too many failed attempts to sign in. Wait {minutes} minute"
+            f"{'s' if minutes != 1 else ''} and try again, or reset your password.",
+        )
+        response = _sign_in_page(request, form, status=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except flows.SignInFailed:
+        db.commit()  # the failed attempt counts towards throttling and is audited
+        form.error("email", "Enter a correct email address and password")
+        form.values["password"] = ""
+        return _sign_in_page(request, form, status=400)
+    db.commit()
+    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
+    secure = settings.is_production
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed_in.cookie,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=settings.session_absolute_hours * 3600,
+    )
+    response.set_cookie(CSRF_COOKIE, new_token(), httponly=True, samesite="lax", secure=secure)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, db: SessionDep, principal: OptionalPrincipal) -> Response:
+    """End the session and forget the cookie."""
+    if principal is not None and principal.session_id is not None:
+        flows.sign_out(db, actor_of(request, principal), session_id=principal.session_id)
+        db.commit()
+    response = RedirectResponse("/signed-out", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.get("/signed-out")
+def signed_out(request: Request) -> Response:
+    return render(request, "identity/signed-out.html")
+
+
+@router.get("/forgot-password")
+def forgot_password_page(request: Request) -> Response:
+    return render(request, "identity/forgot-password.html", {"form": Form()})
+
+
+@router.post("/forgot-password")
+async def forgot_password(request: Request, db: SessionDep) -> Response:
+    """Always the same answer, whether or not the address has an account."""
+    form = await read_form(request)
+    email = form.get("email").strip()
+    if "@" not in email:
+        form.error("email", "Enter an email address in the correct format, like name@example.org")
+        return render(request, "identity/forgot-password.html", {"form": form}, status_code=400)
+    flows.request_reset(
+        db, actor_of(request, None), email=email, base_url=request.app.state.settings.base_url
+    )
+    db.commit()
+    return render(request, "identity/check-email.html", {"email": email})
+
+
+@router.get("/reset-password")
+def reset_password_page(request: Request, db: SessionDep, token: str = "") -> Response:
+    if flows.open_reset(db, token) is None:
+        return render(request, "identity/reset-link-invalid.html", status_code=400)
+    return render(request, "identity/reset-password.html", {"form": Form({"token": token})})
+
+
+@router.post("/reset-password")
+async def reset_password(request: Request, db: SessionDep) -> Response:
+    form = await read_form(request)
+    if form.get("password") != form.get("confirm"):
+        form.error("confirm", "The passwords do not match")
+    if form.ok:
+        try:
+            flows.reset_password(
+                db, actor_of(request, None), token=form.get("token"), new=form.get("password")
+            )
+        except flows.ResetLinkInvalid:
+            return render(request, "identity/reset-link-invalid.html", status_code=400)
+        except WeakPassword as exc:
+            form.error("password", str(exc))
+    if not form.ok:
+        return render(request, "identity/reset-password.html", {"form": form}, status_code=400)
+    db.commit()
+    response = RedirectResponse("/sign-in", status_code=303)
+    flash(request, response, "Your password has been changed. Sign in with your new password.")
+    return response
+
+
+@router.get("/account")
+def account(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    """Who you are, your organisation, and what you can change."""
+    organisation = db.get(Organisation, principal.user.organisation_id)
+    return render(
+        request,
+        "identity/account.html",
+        {
+            "organisation": organisation,
+            "sessions": flows.active_sessions(db, principal.user.id),
+        },
+    )
+
+
+@router.get("/account/password")
+def change_password_page(request: Request, principal: CurrentPrincipal) -> Response:
+    return render(request, "identity/change-password.html", {"form": Form()})
+
+
+@router.post("/account/password")
+async def change_password(
+    request: Request, db: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """Change the password; the account's other sessions end."""
+    form = await read_form(request)
+    if form.get("password") != form.get("confirm"):
+        form.error("confirm", "The new passwords do not match")
+    if form.ok:
+        try:
+            flows.change_password(
+                db,
+                actor_of(request, principal),
+                user=principal.user,
+                current=form.get("current"),
+                new=form.get("password"),
+                keep_session=principal.session_id,
+            )
+        except flows.WrongPassword:
+            form.error("current", "Your current password is not correct")
+        except WeakPassword as exc:
+            form.error("password", str(exc))
+    if not form.ok:
+        return render(request, "identity/change-password.html", {"form": form}, status_code=400)
+    db.commit()
+    response = RedirectResponse("/account", status_code=303)
+    flash(request, response, "Your password has been changed. Your other sessions have ended.")
+    return response
+
+
+@router.get("/admin/outbox")
+def outbox(request: Request, db: SessionDep, admin: SiteAdmin) -> Response:
+    """The newest mail, sent or waiting (the only copy when no SMTP server is configured)."""
+    messages = db.exec(
+        select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(100)
+    ).all()
+    return render(request, "identity/outbox.html", {"messages": messages})

@@ -1,0 +1,111 @@
+"""Email through the transactional outbox.
+
+`queue` writes a message in the caller's transaction, so it exists exactly when the change
+does. `deliver_due` sends what is due after the commit: right after the request (a background
+task, so no request waits on SMTP) and again every few seconds from the app's delivery loop,
+with a growing back-off, until the SMTP server takes it. With no SMTP_HOST the messages stay in
+the outbox for site administrators to read, and are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from app.core.database import session_scope, utcnow
+from app.core.settings import Settings
+from app.core.templating import environment
+from app.mail.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+LEASE = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=1)
+SMTP_TIMEOUT_SECONDS = 10
+
+
+def queue(
+    db: Session,
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    partnership_id: str | None = None,
+) -> OutboxMessage:
+    """Write an email from `templates/mail/<template>.txt` (first line: the subject)."""
+    text = environment().get_template(f"mail/{template}.txt").render(**context)
+    subject, _, body = text.partition("\n")
+    message = OutboxMessage(
+        to=to, subject=subject.strip(), body=body.strip() + "\n", partnership_id=partnership_id
+    )
+    db.add(message)
+    db.flush()
+    log.info("mail queued for %s: %s", to, message.subject)
+    return message
+
+
+def _send(settings: Settings, message: OutboxMessage) -> None:
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email["Message-ID"] = f"<{message.id}@roadmap>"
+    email.set_content(message.body)
+    assert settings.smtp_host  # noqa: S101 - callers check
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password or "")
+        smtp.send_message(email)
+
+
+def _claim(engine: Engine) -> list[OutboxMessage]:
+    """Take a lease on the messages that are due, so that two instances never send one twice."""
+    now = utcnow()
+    with session_scope(engine, write=True) as db:
+        due = db.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.next_attempt_at <= now)
+            .order_by(col(OutboxMessage.created_at))
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for message in due:
+            message.next_attempt_at = now + LEASE
+        return list(due)
+
+
+def deliver_due(engine: Engine, settings: Settings) -> int:
+    """Send every message that is due; returns how many were sent."""
+    if not settings.smtp_host:
+        return 0
+    sent = 0
+    for message in _claim(engine):
+        try:
+            _send(settings, message)
+        except (OSError, smtplib.SMTPException) as exc:
+            with session_scope(engine, write=True) as db:
+                row = db.get(OutboxMessage, message.id)
+                if row is not None:
+                    row.attempts += 1
+                    backoff = min(timedelta(seconds=30 * 2 ** (row.attempts - 1)), MAX_BACKOFF)
+                    row.next_attempt_at = utcnow() + backoff
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.warning("mail %s to %s not sent yet: %s", message.id, message.to, exc)
+            continue
+        with session_scope(engine, write=True) as db:
+            row = db.get(OutboxMessage, message.id)
+            if row is not None:
+                row.sent_at = utcnow()
+                row.attempts += 1
+                row.last_error = None
+        sent += 1
+    return sent
