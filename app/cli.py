@@ -128,6 +128,25 @@ def cmd_roadmap_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from app.audit.service import chains, verify_chain
+    from app.core.database import make_engine, session_scope
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with session_scope(engine, write=False) as db:
+            names = chains(db, args.partnership)
+            breaks = [b for b in (verify_chain(db, name) for name in names) if b is not None]
+    finally:
+        engine.dispose()
+    if breaks:
+        for broken in breaks:
+            print(f"BROKEN {broken}")
+        return 1
+    print(f"audit trail intact: {len(names)} chain(s) verified")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roadmap",
@@ -175,6 +194,20 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password", help="12 to 128 characters; asked for when omitted")
     user.add_argument("--admin", action="store_true", help="make a site administrator")
     user.set_defaults(handler=cmd_create_user)
+
+    audit = commands.add_parser(
+        "audit", help="audit trail commands", description="Audit trail commands."
+    )
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    verify = audit_commands.add_parser(
+        "verify",
+        help="recompute the audit hash chains",
+        description="Recompute every audit "
+        "event's hash and its link to the one before. Exit 0 when intact; otherwise name the "
+        "first broken event of each broken chain and exit 1.",
+    )
+    verify.add_argument("--partnership", help="verify only this partnership's chain")
+    verify.set_defaults(handler=cmd_audit_verify)
 
     definition = commands.add_parser(
         "roadmap", help="roadmap definition commands", description="Roadmap definition commands."

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -16,6 +21,7 @@ from app.core.security import verify_csrf
 from app.core.settings import Settings, get_settings
 from app.identity import api as identity_api
 from app.identity import views as identity_views
+from app.mail.service import delivery_loop
 from app.partnerships import api as partnership_api
 from app.partnerships import views as partnership_views
 from app.site import views as site_views
@@ -23,6 +29,20 @@ from app.wizard import api as wizard_api
 from app.wizard.loader import load_roadmap
 
 DOCS_PATHS = ("/docs",)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Deliver the outbox in the background for as long as the app runs."""
+    task = asyncio.create_task(
+        delivery_loop(app.state.engine, app.state.settings), name="mail-delivery"
+    )
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine

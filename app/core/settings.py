@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "roadmap@localhost"
 
+    mail_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often unsent mail is tried."
+    )
+
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -26,18 +27,26 @@ from app.core.paths import TEMPLATES_DIR
 from app.core.security import csrf_token
 from app.core.settings import get_settings
 
+GOVUK_TEMPLATES = "govuk_frontend_jinja"
+
 
 class StrictVariableUndefined(Undefined):
-    """An undefined variable raises; a missing key or attribute is simply empty.
+    """In our templates an undefined variable raises; in GOV.UK Frontend's macros it is empty.
 
-    GOV.UK Frontend's macros read optional parameters as `params.classes`, so missing keys must
-    be falsy; but a variable a view forgot to pass is a bug and should fail loudly.
+    The GOV.UK macros test optional parameters and helper names that are often not defined,
+    so they need Jinja's lenient default; but a variable one of our views forgot to pass is a
+    bug and should fail loudly. Which template is asking is read from the calling frame.
     """
 
     __slots__ = ()
 
     def _check(self) -> None:
-        if self._undefined_obj is missing:
+        if self._undefined_obj is not missing:
+            return  # a missing key or attribute (`params.classes`): empty, as GOV.UK expects
+        frame = sys._getframe(2)
+        while frame is not None and not frame.f_code.co_filename.endswith((".html", ".txt")):
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is None or GOVUK_TEMPLATES not in frame.f_code.co_filename:
             self._fail_with_undefined_error()
 
     def __str__(self) -> str:

@@ -8,8 +8,8 @@ from app.core.database import fetch, utcnow
 from app.core.deps import SessionDep
 from app.core.problems import Problem
 from app.identity import flows
-from app.identity.deps import CurrentPrincipal, actor_of
-from app.identity.models import ApiToken, Organisation
+from app.identity.deps import CurrentPrincipal, SiteAdmin, actor_of
+from app.identity.models import ApiToken, Organisation, User
 from app.identity.passwords import WeakPassword
 from app.identity.schemas import (
     MembershipOut,
@@ -155,4 +155,35 @@ def confirm_reset(body: ResetConfirm, request: Request, db: SessionDep) -> None:
         raise Problem(
             422, str(exc), errors=[{"field": "new_password", "message": str(exc)}]
         ) from None
+    db.commit()
+
+
+@router.post(
+    "/admin/users/{user_id}/disable",
+    status_code=204,
+    tags=["admin"],
+    summary="Disable an account (site administrators)",
+    responses={403: {"description": "Not a site administrator"}},
+)
+def disable_user(user_id: str, request: Request, db: SessionDep, admin: SiteAdmin) -> None:
+    """Its sessions end and its tokens stop working at once; everything it did stays."""
+    user = db.get(User, user_id)
+    if user is None:
+        raise HTTPException(404)
+    flows.set_active(db, actor_of(request, admin), user=user, active=False)
+    db.commit()
+
+
+@router.post(
+    "/admin/users/{user_id}/enable",
+    status_code=204,
+    tags=["admin"],
+    summary="Enable a disabled account (site administrators)",
+    responses={403: {"description": "Not a site administrator"}},
+)
+def enable_user(user_id: str, request: Request, db: SessionDep, admin: SiteAdmin) -> None:
+    user = db.get(User, user_id)
+    if user is None:
+        raise HTTPException(404)
+    flows.set_active(db, actor_of(request, admin), user=user, active=True)
     db.commit()

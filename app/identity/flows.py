@@ -216,3 +216,19 @@ def active_sessions(db: Session, user_id: str) -> int:
             UserSession.user_id == user_id, col(UserSession.ended_at).is_(None)
         )
     ).one()
+
+
+def set_active(db: Session, actor: Actor, *, user: User, active: bool) -> None:
+    """Disable an account (its sessions and tokens stop working at once) or enable it again."""
+    if user.is_active == active:
+        return
+    user.is_active = active
+    if not active:
+        end_all_sessions(db, user.id)
+    record(
+        db,
+        actor,
+        "user.enabled" if active else "user.disabled",
+        object_type="user",
+        object_id=user.id,
+    )

@@ -9,6 +9,7 @@ the outbox for site administrators to read, and are logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import smtplib
 from datetime import timedelta
@@ -109,3 +110,13 @@ def deliver_due(engine: Engine, settings: Settings) -> int:
                 row.last_error = None
         sent += 1
     return sent
+
+
+async def delivery_loop(engine: Engine, settings: Settings) -> None:
+    """Every `mail_poll_seconds`, send what is due (off the event loop); never gives up."""
+    while True:
+        try:
+            await asyncio.to_thread(deliver_due, engine, settings)
+        except Exception:  # a database hiccup must not stop mail for good
+            log.exception("mail delivery failed; trying again shortly")
+        await asyncio.sleep(settings.mail_poll_seconds)

@@ -1,0 +1,160 @@
+"""Factories: real rows through the real services, and signed-in clients."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.audit.service import Actor
+from app.core.security import new_token, token_hash
+from app.identity.models import ApiToken, Organisation, User
+from app.identity.passwords import hash_password
+from app.identity.service import get_or_create_organisation, normalise_email
+from app.partnerships.models import Partner, Partnership, Role
+from app.partnerships.service import add_partner, grant_role, start_partnership
+
+PASSWORD = "correct horse battery staple"
+TEST_ACTOR = Actor(user_id=None, request_id="test")
+
+
+@cache
+def _password_hash() -> str:
+    """One real Argon2id hash of PASSWORD, computed once (hashing costs ~50 ms a time)."""
+    return hash_password(PASSWORD)
+
+
+def make_user(
+    db: Session, *, email: str, organisation: str, name: str | None = None, admin: bool = False
+) -> User:
+    org = get_or_create_organisation(db, name=organisation)
+    user = User(
+        email=normalise_email(email),
+        name=name or email.split("@")[0].title(),
+        organisation_id=org.id,
+        password_hash=_password_hash(),
+        is_admin=admin,
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def make_token(db: Session, user: User, *, can_write: bool = True) -> str:
+    """A bearer token for `user`, as POST /api/v1/auth/token would issue."""
+    token = new_token()
+    db.add(
+        ApiToken(token_hash=token_hash(token), user_id=user.id, name="test", can_write=can_write)
+    )
+    db.flush()
+    return token
+
+
+def join(db: Session, partnership: Partnership, user: User, roles: list[Role]) -> Partner:
+    """Make `user`'s organisation an active partner (if not yet) and give them `roles`."""
+    from sqlmodel import select
+
+    partner = db.exec(
+        select(Partner).where(
+            Partner.partnership_id == partnership.id,
+            Partner.organisation_id == user.organisation_id,
+        )
+    ).first()
+    if partner is None:
+        partner = add_partner(
+            db,
+            partnership=partnership,
+            organisation=db.get(Organisation, user.organisation_id),  # type: ignore[arg-type]
+            active=True,
+        )
+    for role in roles:
+        grant_role(db, partner=partner, user=user, role=role)
+    return partner
+
+
+@dataclass
+class World:
+    """One partnership of two councils, and an outsider with a partnership of their own."""
+
+    partnership: Partnership
+    lead_partner: Partner
+    other_partner: Partner
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
+
+
+def make_world(db: Session, roadmap_version: str = "2026.1") -> World:
+    """Callers: lead, viewer, officer, signatory (lead council); other_officer,
+    other_partner_lead (second council); outsider (a third council)."""
+    north = "Northdale District Council"
+    east = "Eastbrook Borough Council"
+    lead = make_user(db, email="lead@northdale.example.org", organisation=north)
+    partnership = start_partnership(
+        db,
+        TEST_ACTOR,
+        creator=lead,
+        name="Northdale and Eastbrook revenues",
+        service="Revenues",
+        description="",
+        roadmap_version=roadmap_version,
+    )
+    users = {"lead": lead}
+    for who, roles in (
+        ("viewer", [Role.VIEWER]),
+        ("officer", [Role.OFFICER]),
+        ("signatory", [Role.SIGNATORY]),
+    ):
+        users[who] = make_user(db, email=f"{who}@northdale.example.org", organisation=north)
+        lead_partner = join(db, partnership, users[who], roles)
+    for who, roles in (
+        ("other_officer", [Role.OFFICER]),
+        ("other_partner_lead", [Role.PARTNER_LEAD, Role.OFFICER]),
+    ):
+        users[who] = make_user(db, email=f"{who}@eastbrook.example.org", organisation=east)
+        other_partner = join(db, partnership, users[who], roles)
+    users["outsider"] = make_user(
+        db, email="someone@westmoor.example.org", organisation="Westmoor District Council"
+    )
+    start_partnership(
+        db,
+        TEST_ACTOR,
+        creator=users["outsider"],
+        name="Westmoor alone",
+        service="ICT",
+        description="",
+        roadmap_version=roadmap_version,
+    )
+    tokens = {who: make_token(db, user) for who, user in users.items()}
+    db.commit()
+    return World(partnership, lead_partner, other_partner, users, tokens)
+
+
+def page_csrf(client: TestClient, path: str = "/") -> str:
+    """The CSRF token of a page, as a browser would read it from the form."""
+    html = client.get(path).text
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    """Sign `client` in through the sign-in page, as a person would."""
+    token = page_csrf(client, "/sign-in")
+    response = client.post(
+        "/sign-in",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
+
+
+def post_form(client: TestClient, path: str, data: dict[str, object], **kwargs: object):  # type: ignore[no-untyped-def]
+    """POST a form with this browser's CSRF token, as the page's hidden field would carry it."""
+    token = page_csrf(client)
+    return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False, **kwargs)  # type: ignore[arg-type]
