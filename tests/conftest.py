@@ -34,6 +34,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url,
         "secret_key": secrets.token_urlsafe(48),
         "base_url": "http://testserver",
+        # No delivery loop unless a test asks for one: on SQLite its write lock would race
+        # with the test's own writes. Tests read mail from the outbox table instead.
+        "mail_poll_seconds": 0,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

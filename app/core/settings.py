@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     mail_from: str = "roadmap@localhost"
 
     mail_poll_seconds: float = Field(
-        default=2.0, gt=0, description="How often unsent mail is tried."
+        default=2.0, ge=0, description="How often unsent mail is tried; 0 turns delivery off."
     )
 
     session_idle_minutes: int = Field(default=30, gt=0)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor
 from app.core.database import session_scope, utcnow
 from app.core.deps import SessionDep
+from app.core.permissions import permission
 from app.core.security import SAFE_METHODS, token_hash
 from app.identity.models import ApiToken, User
 from app.identity.sessions import SESSION_COOKIE, load_session, touch
@@ -96,6 +97,7 @@ def actor_of(request: Request, principal: Principal | None) -> Actor:
     )
 
 
+@permission
 def require_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """Site administrators only (they run the service; they see no partnership by right)."""
     if not principal.user.is_admin:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.database import session_scope, utcnow
 from app.core.settings import Settings
@@ -68,17 +69,23 @@ def _send(settings: Settings, message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
+def _due(now: datetime) -> SelectOfScalar[OutboxMessage]:
+    return (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.next_attempt_at <= now)
+        .order_by(col(OutboxMessage.created_at))
+    )
+
+
 def _claim(engine: Engine) -> list[OutboxMessage]:
     """Take a lease on the messages that are due, so that two instances never send one twice."""
     now = utcnow()
+    with session_scope(engine, write=False) as db:
+        # Look first without the write lock: on SQLite it would stall writers for nothing.
+        if db.exec(_due(now).limit(1)).first() is None:
+            return []
     with session_scope(engine, write=True) as db:
-        due = db.exec(
-            select(OutboxMessage)
-            .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.next_attempt_at <= now)
-            .order_by(col(OutboxMessage.created_at))
-            .limit(BATCH)
-            .with_for_update(skip_locked=True)
-        ).all()
+        due = db.exec(_due(now).limit(BATCH).with_for_update(skip_locked=True)).all()
         for message in due:
             message.next_attempt_at = now + LEASE
         return list(due)

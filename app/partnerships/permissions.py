@@ -7,14 +7,14 @@ partnership exists); members without the role get 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, HTTPException
 from sqlmodel import Session, col, select
 
 from app.core.deps import SessionDep
+from app.core.permissions import permission
 from app.identity.deps import CurrentPrincipal, Principal
 from app.partnerships.models import (
     Invitation,
@@ -24,14 +24,6 @@ from app.partnerships.models import (
     PartnerStatus,
     Role,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def permission(func: F) -> F:
-    """Mark a dependency as a permission check (the route-walking test looks for the mark)."""
-    func.__roadmap_permission__ = True  # type: ignore[attr-defined]
-    return func
 
 
 @dataclass(frozen=True)
