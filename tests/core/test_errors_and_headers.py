@@ -108,3 +108,20 @@ def test_api_docs_load_nothing_from_other_hosts(client: TestClient) -> None:
     assert "/static/swagger-ui/swagger-ui-bundle.js" in page
     assert "cdn." not in page
     assert "https://" not in page
+
+
+def test_production_adds_hsts_and_secure_cookies(database_url: str) -> None:
+    from app.main import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(
+        make_settings(
+            database_url, environment="production", base_url="https://roadmap.example.org"
+        )
+    )
+    with TestClient(app, base_url="https://testserver") as client:
+        response = client.get("/")
+        assert response.headers["strict-transport-security"].startswith("max-age=")
+        cookie = response.headers["set-cookie"]
+        assert "roadmap_csrf=" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+    app.state.engine.dispose()
