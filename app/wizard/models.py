@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.core.models import created_at_field, id_field
+from app.core.models import created_at_field, id_field, timestamp_field
 
 SHARED_SCOPE = "shared"
 
@@ -47,3 +47,32 @@ class AnswerRevision(SQLModel, table=True):
     new_value: Any = Field(sa_type=sa.JSON, nullable=True)
     changed_by: str = Field(foreign_key="user.id", max_length=32)
     changed_at: datetime = created_at_field()
+
+
+class ScoreSubmission(SQLModel, table=True):
+    """A partner has submitted its readiness scores for a stage: it may now see the others'."""
+
+    __tablename__ = "score_submission"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "stage_key", "partner_id"),)
+
+    id: str = id_field()
+    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
+    stage_key: str = Field(max_length=60)
+    partner_id: str = Field(foreign_key="partner.id", max_length=32)
+    submitted_by: str = Field(foreign_key="user.id", max_length=32)
+    submitted_at: datetime = created_at_field()
+
+
+class Comment(SQLModel, table=True):
+    """A comment on one question, between partners; resolvable."""
+
+    id: str = id_field()
+    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
+    stage_key: str = Field(max_length=60)
+    question_key: str = Field(max_length=60)
+    author_id: str = Field(foreign_key="user.id", max_length=32)
+    partner_id: str = Field(foreign_key="partner.id", max_length=32)
+    body: str = Field(max_length=5000)
+    created_at: datetime = created_at_field()
+    resolved_at: datetime | None = timestamp_field()
+    resolved_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
