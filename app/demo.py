@@ -20,7 +20,7 @@ from app.partnerships.models import Partner, Partnership, Role
 from app.partnerships.service import add_partner, create_partnership, grant_role
 from app.wizard.definition import Roadmap
 from app.wizard.loader import load_roadmap
-from app.wizard.service import StaleAnswer, save_answer
+from app.wizard.service import StaleAnswer, answer_scope, save_answer
 from app.wizard.values import normalise
 
 DEMO_PASSWORD = "demo-partnership-2026"  # noqa: S105 - printed for the demo, refused in production
@@ -103,8 +103,8 @@ def _answer(
             db,
             partnership_id=partnership.id,
             stage_key=stage_key,
-            question=question,
-            partner_id=partner.id,
+            key=question.key,
+            scope=answer_scope(question, partner.id),
             value=normalise(question, raw),
             read_version=0,
             user_id=user.id,

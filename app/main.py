@@ -27,6 +27,7 @@ from app.partnerships import api as partnership_api
 from app.partnerships import views as partnership_views
 from app.site import views as site_views
 from app.wizard import api as wizard_api
+from app.wizard import views as wizard_views
 from app.wizard.loader import load_roadmap
 
 DOCS_PATHS = ("/docs",)
@@ -43,6 +44,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     identity_views.router,
     partnership_views.router,
     audit_views.router,
+    wizard_views.router,
 )
 
 

@@ -26,6 +26,7 @@ from app.core.flash import take_flash
 from app.core.paths import TEMPLATES_DIR
 from app.core.security import csrf_token
 from app.core.settings import get_settings
+from app.partnerships.models import ROLE_LABELS, Role
 
 GOVUK_TEMPLATES = "govuk_frontend_jinja"
 
@@ -79,6 +80,19 @@ def _format_datetime(value: datetime | None) -> str:
     return f"{value.day} {value.strftime('%B %Y')} at {time}"
 
 
+def _option_items(options: list[Any], chosen: list[str]) -> list[dict[str, Any]]:
+    """GOV.UK radio or checkbox items for roadmap options, ticked where chosen."""
+    return [
+        {
+            "value": o.value,
+            "text": o.label,
+            "checked": o.value in chosen,
+            **({"hint": {"text": o.hint}} if o.hint else {}),
+        }
+        for o in options
+    ]
+
+
 def _paragraphs(text: str) -> list[str]:
     """Split plain text on blank lines, for guidance written as paragraphs."""
     return [p.strip() for p in text.split("\n\n") if p.strip()]
@@ -101,8 +115,10 @@ def environment() -> Environment:
     )
     env.globals["service_name"] = get_settings().service_name
     env.globals["csrf_token"] = _csrf_token
+    env.globals["option_items"] = _option_items
     env.filters["paragraphs"] = _paragraphs
     env.filters["datetime"] = _format_datetime
+    env.filters["role_label"] = lambda role: ROLE_LABELS[Role(role)]
     return env
 
 

@@ -36,6 +36,12 @@ class Membership:
     roles: frozenset[Role]
 
     @property
+    def funding_agreed(self) -> bool:
+        """Whether every partner's CEO and CFO have signed the formula. Funding sign-off is
+        not built yet (issue 5), so no partnership can have agreed it: the banner stays."""
+        return False
+
+    @property
     def is_lead(self) -> bool:
         return Role.LEAD in self.roles
 

@@ -280,6 +280,7 @@ def open_invitation(db: Session, token: str) -> Invitation | None:
     ).first()
     if (
         invitation is None
+        or fetch(db, Partner, invitation.partner_id).status is PartnerStatus.WITHDRAWN
         or invitation.accepted_at is not None
         or invitation.revoked_at is not None
         or invitation.expires_at <= utcnow()
@@ -318,6 +319,11 @@ def accept_invitation(
             object_id=user.id,
             partnership_id=invitation.partnership_id,
             after={"email": user.email, "name": user.name, "via": "invitation"},
+        )
+    elif user.organisation_id != partner.organisation_id:
+        raise PartnershipProblem(
+            f"{user.email} already has an account with another organisation; a person belongs "
+            "to one organisation only. Ask the person who invited you to invite another address."
         )
     elif not verify_password(user.password_hash, password):
         raise PartnershipProblem("Enter the password of your existing account")
@@ -373,6 +379,8 @@ def resend_invitation(
         raise PartnershipProblem("This invitation has already been accepted")
     partnership = fetch(db, Partnership, invitation.partnership_id)
     partner = fetch(db, Partner, invitation.partner_id)
+    if partner.status is PartnerStatus.WITHDRAWN:
+        raise PartnershipProblem("The partner has withdrawn: its invitations cannot be sent again")
     organisation = fetch(db, Organisation, partner.organisation_id)
     token = new_token()
     invitation.token_hash = token_hash(token)
@@ -508,7 +516,7 @@ def invitation_status(invitation: Invitation) -> str:
     if invitation.accepted_at is not None:
         return "accepted"
     if invitation.revoked_at is not None:
-        return "revoked"
+        return "withdrawn"
     return "expired" if invitation.expires_at <= utcnow() else "pending"
 
 

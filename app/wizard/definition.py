@@ -155,6 +155,10 @@ class Stage(Strict):
         """The question with this key, or None."""
         return next((q for q in self.questions if q.key == key), None)
 
+    def item(self, key: str) -> Question | Statement | None:
+        """The question or readiness statement with this key (they share one namespace)."""
+        return self.question(key) or next((s for s in self.statements if s.key == key), None)
+
 
 class RagThresholds(Strict):
     """Readiness scores (0-100) below `red_below` are red, below `amber_below` amber."""

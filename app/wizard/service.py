@@ -7,6 +7,7 @@ so it holds on PostgreSQL under concurrent requests as well as on SQLite's singl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,8 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core.database import utcnow
-from app.wizard.definition import Question
-from app.wizard.models import SHARED_SCOPE, Answer, AnswerRevision
+from app.identity.models import Organisation, User
+from app.partnerships.models import Partner, PartnerStatus
+from app.wizard.definition import Question, Stage, Statement
+from app.wizard.models import (
+    SHARED_SCOPE,
+    Answer,
+    AnswerRevision,
+    Comment,
+    ScoreSubmission,
+)
 
 
 class StaleAnswer(Exception):
@@ -26,9 +35,10 @@ class StaleAnswer(Exception):
         self.current = current
 
 
-def answer_scope(question: Question, partner_id: str) -> str:
-    """Where an answer to `question` lives: the partnership's shared scope or the partner's."""
-    return SHARED_SCOPE if question.scope == "shared" else partner_id
+def answer_scope(item: Question | Statement, partner_id: str) -> str:
+    """Where an answer lives: the partnership's shared scope, or the partner's own (its
+    partner questions and its readiness scores)."""
+    return SHARED_SCOPE if isinstance(item, Question) and item.scope == "shared" else partner_id
 
 
 def _find(
@@ -49,28 +59,26 @@ def save_answer(
     *,
     partnership_id: str,
     stage_key: str,
-    question: Question,
-    partner_id: str,
+    key: str,
+    scope: str,
     value: Any,
     read_version: int,
     user_id: str,
 ) -> Answer:
     """Save a normalised `value` if the answer is still at `read_version` (0: never answered).
 
-    `partner_id` is the caller's partner; it owns the answer when the question is a partner
-    question. Saving the same value again is not a change and writes no revision.
+    Saving the same value again is not a change and writes no revision.
     """
-    scope = answer_scope(question, partner_id)
-    current = _find(db, partnership_id, stage_key, question.key, scope)
+    current = _find(db, partnership_id, stage_key, key, scope)
     if current is None:
         if read_version != 0:
             raise StaleAnswer(None)
         answer = Answer(
             partnership_id=partnership_id,
             stage_key=stage_key,
-            question_key=question.key,
+            question_key=key,
             scope=scope,
-            partner_id=None if scope == SHARED_SCOPE else partner_id,
+            partner_id=None if scope == SHARED_SCOPE else scope,
             value=value,
             version=1,
             updated_by=user_id,
@@ -81,7 +89,7 @@ def save_answer(
                 db.add(answer)
         except IntegrityError:
             # Another first save won the race.
-            raise StaleAnswer(_find(db, partnership_id, stage_key, question.key, scope)) from None
+            raise StaleAnswer(_find(db, partnership_id, stage_key, key, scope)) from None
         db.add(
             AnswerRevision(
                 answer_id=answer.id,
@@ -122,3 +130,163 @@ def save_answer(
     )
     db.flush()
     return current
+
+
+# Reading: each function is one query, whatever the number of partners or questions.
+
+
+def answers_of(
+    db: Session, partnership_id: str, stage_key: str | None = None
+) -> dict[tuple[str, str, str], Answer]:
+    """Every current answer of a partnership (or of one stage), keyed (stage, key, scope)."""
+    query = select(Answer).where(Answer.partnership_id == partnership_id)
+    if stage_key is not None:
+        query = query.where(Answer.stage_key == stage_key)
+    return {(a.stage_key, a.question_key, a.scope): a for a in db.exec(query)}
+
+
+def submissions_of(db: Session, partnership_id: str) -> set[tuple[str, str]]:
+    """(stage key, partner id) for every partner that has submitted its scores for a stage."""
+    rows = db.exec(
+        select(ScoreSubmission.stage_key, ScoreSubmission.partner_id).where(
+            ScoreSubmission.partnership_id == partnership_id
+        )
+    )
+    return {(stage, partner) for stage, partner in rows}
+
+
+def active_partners(db: Session, partnership_id: str) -> list[tuple[Partner, Organisation]]:
+    """The active partners with their organisations, lead first."""
+    return list(
+        db.exec(
+            select(Partner, Organisation)
+            .join(Organisation, col(Organisation.id) == Partner.organisation_id)
+            .where(Partner.partnership_id == partnership_id, Partner.status == PartnerStatus.ACTIVE)
+            .order_by(col(Partner.is_lead).desc(), col(Organisation.name))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: AnswerRevision
+    answer: Answer
+    author: str
+
+
+def revisions_of(
+    db: Session,
+    partnership_id: str,
+    stage_key: str,
+    key: str | None = None,
+    scopes: set[str] | None = None,
+) -> list[Revision]:
+    """The saves of a stage's answers (or one answer's), newest first, with who made them."""
+    query = (
+        select(AnswerRevision, Answer, User.name)
+        .join(Answer, col(Answer.id) == AnswerRevision.answer_id)
+        .join(User, col(User.id) == AnswerRevision.changed_by)
+        .where(Answer.partnership_id == partnership_id, Answer.stage_key == stage_key)
+        .order_by(col(AnswerRevision.changed_at).desc(), col(AnswerRevision.version).desc())
+    )
+    if key is not None:
+        query = query.where(Answer.question_key == key)
+    if scopes is not None:
+        query = query.where(col(Answer.scope).in_(scopes))
+    return [Revision(r, a, name) for r, a, name in db.exec(query)]
+
+
+@dataclass(frozen=True)
+class CommentView:
+    comment: Comment
+    author: str
+    organisation: str
+
+
+def comments_of(db: Session, partnership_id: str, stage_key: str) -> dict[str, list[CommentView]]:
+    """A stage's comments by question key, oldest first."""
+    rows = db.exec(
+        select(Comment, User.name, Organisation.name)
+        .join(User, col(User.id) == Comment.author_id)
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
+        .where(Comment.partnership_id == partnership_id, Comment.stage_key == stage_key)
+        .order_by(col(Comment.created_at))
+    )
+    grouped: dict[str, list[CommentView]] = {}
+    for comment, author, organisation in rows:
+        grouped.setdefault(comment.question_key, []).append(
+            CommentView(comment, author, organisation)
+        )
+    return grouped
+
+
+@dataclass(frozen=True)
+class OtherPartner:
+    partner: Partner
+    organisation: Organisation
+    answers: dict[str, Answer]  # its partner questions, and its scores once the caller may see them
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class StageView:
+    """One stage as one member may see it (blind scoring applied)."""
+
+    shared: dict[str, Answer]
+    own: dict[str, Answer]
+    others: list[OtherPartner]
+    submitted: bool
+    all_answers: dict[tuple[str, str, str], Answer]
+    submissions: set[tuple[str, str]]
+    partners: list[tuple[Partner, Organisation]]
+
+    @property
+    def can_see_scores(self) -> bool:
+        """Partners score blind: the others' scores show once the caller's are submitted."""
+        return self.submitted
+
+
+def stage_view(db: Session, *, stage: Stage, partnership_id: str, partner_id: str) -> StageView:
+    """Everything a stage page or the stage API shows, in three queries."""
+    all_answers = answers_of(db, partnership_id)
+    submissions = submissions_of(db, partnership_id)
+    partners = active_partners(db, partnership_id)
+    statement_keys = {s.key for s in stage.statements}
+    submitted = (stage.key, partner_id) in submissions
+    by_scope: dict[str, dict[str, Answer]] = {}
+    for (stage_key, key, scope), found in all_answers.items():
+        if stage_key == stage.key:
+            by_scope.setdefault(scope, {})[key] = found
+    others = [
+        OtherPartner(
+            partner,
+            organisation,
+            {
+                k: a
+                for k, a in by_scope.get(partner.id, {}).items()
+                if submitted or k not in statement_keys
+            },
+            (stage.key, partner.id) in submissions,
+        )
+        for partner, organisation in partners
+        if partner.id != partner_id
+    ]
+    return StageView(
+        shared=by_scope.get(SHARED_SCOPE, {}),
+        own=by_scope.get(partner_id, {}),
+        others=others,
+        submitted=submitted,
+        all_answers=all_answers,
+        submissions=submissions,
+        partners=partners,
+    )
+
+
+def value_at(db: Session, answer_id: str, version: int) -> Any:
+    """The value an answer had at `version` (what someone saw when they read it)."""
+    revision = db.exec(
+        select(AnswerRevision).where(
+            AnswerRevision.answer_id == answer_id, AnswerRevision.version == version
+        )
+    ).first()
+    return revision.new_value if revision else None

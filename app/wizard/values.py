@@ -23,7 +23,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from app.wizard.definition import Question, QuestionType
+from app.wizard.definition import Question, QuestionType, Statement
 
 PENNY = Decimal("0.01")
 MAX_TEXT = {QuestionType.SHORT_TEXT: 500, QuestionType.LONG_TEXT: 20_000}
@@ -138,3 +138,38 @@ def normalise(question: Question, raw: Any) -> Any:
         case QuestionType.SCALE:
             return _scale(question, raw)
     raise AssertionError(f"unhandled question type {question.type}")  # pragma: no cover
+
+
+def normalise_score(statement: Statement, raw: Any) -> dict[str, Any] | None:
+    """A readiness score: {"score": 0-4, "evidence": text, "evidence_url", "valid_until"}.
+
+    A score above 0 needs evidence, a note or a link; 0 ("we need to start work to understand
+    what this means for us") needs none. Empty (no score and nothing else) is None.
+    """
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidValue("Give a score from 0 to 4")
+    score_raw = raw.get("score")
+    evidence = str(raw.get("evidence") or "").replace("\r\n", "\n").strip()
+    url = str(raw.get("evidence_url") or "").strip()
+    valid_until = raw.get("valid_until") or None
+    if _is_empty(score_raw) and not evidence and not url and not valid_until:
+        return None
+    if isinstance(score_raw, bool) or str(score_raw).strip() not in {"0", "1", "2", "3", "4"}:
+        raise InvalidValue("Select a score from 0 to 4")
+    score = int(str(score_raw).strip())
+    if len(evidence) > MAX_TEXT[QuestionType.LONG_TEXT]:
+        raise InvalidValue("Evidence must be 20,000 characters or fewer")
+    if url and not url.startswith(("https://", "http://")):
+        raise InvalidValue("Enter a link that starts with https://")
+    if len(url) > 2000:
+        raise InvalidValue("The link must be 2,000 characters or fewer")
+    if score > 0 and not evidence and not url:
+        raise InvalidValue(f"Give the evidence for a score of {score}: a note, a link, or both")
+    return {
+        "score": score,
+        "evidence": evidence,
+        "evidence_url": url or None,
+        "valid_until": _date(valid_until) if valid_until else None,
+    }

@@ -151,7 +151,7 @@ def test_revoke_and_resend(client: TestClient, db: Session) -> None:
     ).json()
     first = _link_token(db, "x@westfield.example.org")
     revoked = client.post(f"/api/v1/invitations/{created['id']}/revoke", headers=world.auth("lead"))
-    assert revoked.json()["status"] == "revoked"
+    assert revoked.json()["status"] == "withdrawn"
     assert (
         client.post(
             "/api/v1/invitations/accept", json={"token": first, "name": "X", "password": PASSWORD}

@@ -20,10 +20,11 @@ from sqlmodel import Session
 from app.main import all_routes
 from app.partnerships.models import Role
 from app.partnerships.service import invite_person
+from app.wizard.models import Comment
 from tests.conftest import empty_tables
 from tests.factories import TEST_ACTOR, World, make_world
 
-SCOPED_PARAMS = {"pid", "partner_id", "iid", "sid", "rid", "user_id"}
+SCOPED_PARAMS = {"pid", "partner_id", "iid", "sid", "rid", "cid", "user_id"}
 CALLERS = [
     "anonymous",
     "outsider",
@@ -43,6 +44,9 @@ ALLOWED_BY = {
     "partner_manager": {"lead", "other_partner_lead"},  # routes aim at the second council
     "invitation_manager": {"lead", "other_partner_lead"},
     "require_admin": set(),  # site administrators only: nobody in the world
+    "stage_reader": MEMBERS,
+    "stage_editor": {"officer", "other_officer", "other_partner_lead", "lead"},
+    "comment_editor": {"officer", "other_officer", "other_partner_lead", "lead"},
 }
 
 
@@ -86,9 +90,13 @@ def test_the_meta_test_would_catch_a_route_without_a_permission(app: FastAPI) ->
     assert permission_of(route) is None
 
 
-def _fill(path: str, world: World, invitation_id: str) -> str:
+def _fill(path: str, world: World, invitation_id: str, comment_id: str) -> str:
     return (
         path.replace("{pid}", world.partnership.id)
+        .replace("{stage}", "business-scope")
+        .replace("{key}", "business-need")
+        .replace("{question}", "business-need")
+        .replace("{cid}", comment_id)
         .replace("{partner_id}", world.other_partner.id)
         .replace("{iid}", invitation_id)
         .replace("{user_id}", world.users["other_officer"].id)
@@ -121,8 +129,12 @@ def test_each_caller_gets_what_their_roles_allow(
                 roles=[Role.OFFICER],
                 base_url="http://testserver",
             )
+            comment = Comment(partnership_id=world.partnership.id, stage_key="business-scope",
+                              question_key="business-need", author_id=world.users["officer"].id,
+                              partner_id=world.lead_partner.id, body="Is this narrow enough?")
+            db.add(comment)
             db.commit()
-            url = _fill(route.path, world, invitation.id)
+            url = _fill(route.path, world, invitation.id, comment.id)
             for who in CALLERS:
                 status = _call(client, method, url, world, who)
                 if who == "anonymous":

@@ -1,0 +1,154 @@
+"""Where each stage stands, from the answers alone (pure functions, no database).
+
+Sign-off states (signed by k of n, agreed, changed since sign-off) are layered on top by the
+sign-off domain; this module knows what has been answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from app.wizard.definition import QuestionType, Roadmap, Stage
+from app.wizard.models import SHARED_SCOPE
+
+# An answer as the progress rules see it: (stage, question or statement, scope) -> value
+AnswerMap = dict[tuple[str, str, str], Any]
+
+
+class StageState(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    READY = "ready"  # every required answer given by every partner: ready for sign-off
+
+
+class PartnerState(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"  # its own required answers given and its scores submitted
+
+
+STATE_LABELS = {
+    StageState.NOT_STARTED: "Not started",
+    StageState.IN_PROGRESS: "In progress",
+    StageState.READY: "Ready for sign-off",
+    PartnerState.COMPLETE: "Complete",
+}
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A consistency warning: shown on both stages it links."""
+
+    key: str
+    stage_key: str
+    then_stage: str
+    message: str
+
+
+@dataclass
+class StageProgress:
+    stage: Stage
+    state: StageState
+    partners: dict[str, PartnerState]
+    shared_answered: int
+    shared_required: int
+    missing_shared: list[str] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+
+
+def _given(value: Any) -> bool:
+    return value not in (None, "", [])
+
+
+def _matches(value: Any, wanted: list[str]) -> bool:
+    if isinstance(value, list):
+        return bool(set(value) & set(wanted))
+    return value in wanted
+
+
+def active_hints(roadmap: Roadmap, answers: AnswerMap) -> list[Hint]:
+    """Every consistency hint whose condition holds on the shared answers."""
+    found = []
+    for stage in roadmap.stages:
+        for hint in stage.hints:
+            trigger = answers.get((stage.key, hint.if_question, SHARED_SCOPE))
+            target = answers.get((hint.then_stage, hint.then_question, SHARED_SCOPE))
+            if _given(trigger) and _matches(trigger, hint.if_values) and not _given(target):
+                found.append(Hint(hint.key, stage.key, hint.then_stage, hint.message))
+    return found
+
+
+def partner_state(
+    stage: Stage, partner_id: str, answers: AnswerMap, submitted: bool
+) -> PartnerState:
+    """How far one partner has got with its own questions and readiness scores."""
+    own = [q for q in stage.questions if q.scope == "partner"]
+    keys = [q.key for q in own] + [s.key for s in stage.statements]
+    given = [k for k in keys if _given(answers.get((stage.key, k, partner_id)))]
+    required = [q.key for q in own if q.required] + [s.key for s in stage.statements]
+    if submitted and all(_given(answers.get((stage.key, k, partner_id))) for k in required):
+        return PartnerState.COMPLETE
+    return PartnerState.IN_PROGRESS if given or submitted else PartnerState.NOT_STARTED
+
+
+def stage_progress(
+    roadmap: Roadmap,
+    answers: AnswerMap,
+    partner_ids: Iterable[str],
+    submissions: set[tuple[str, str]],
+) -> list[StageProgress]:
+    """The state of every stage, overall and per active partner.
+
+    `submissions` holds (stage key, partner id) for each partner that submitted its scores.
+    """
+    partner_ids = list(partner_ids)
+    hints = active_hints(roadmap, answers)
+    result = []
+    for stage in roadmap.stages:
+        shared = [q for q in stage.questions if q.scope == "shared"]
+        required = [q for q in shared if q.required]
+        missing = [
+            q.key for q in required if not _given(answers.get((stage.key, q.key, SHARED_SCOPE)))
+        ]
+        answered = sum(1 for q in shared if _given(answers.get((stage.key, q.key, SHARED_SCOPE))))
+        partners = {
+            pid: partner_state(stage, pid, answers, (stage.key, pid) in submissions)
+            for pid in partner_ids
+        }
+        if not missing and partners and all(s is PartnerState.COMPLETE for s in partners.values()):
+            state = StageState.READY
+        elif answered or any(s is not PartnerState.NOT_STARTED for s in partners.values()):
+            state = StageState.IN_PROGRESS
+        else:
+            state = StageState.NOT_STARTED
+        result.append(
+            StageProgress(
+                stage=stage,
+                state=state,
+                partners=partners,
+                shared_answered=answered,
+                shared_required=len(required),
+                missing_shared=missing,
+                hints=[h for h in hints if stage.key in (h.stage_key, h.then_stage)],
+            )
+        )
+    return result
+
+
+def display_value(question_type: QuestionType, value: Any, labels: dict[str, str]) -> str:
+    """An answer as a person reads it on a summary list."""
+    if not _given(value):
+        return ""
+    if question_type is QuestionType.MULTIPLE_CHOICE:
+        return ", ".join(labels.get(v, v) for v in value)
+    if question_type is QuestionType.SINGLE_CHOICE:
+        return str(labels.get(value, value))
+    if question_type is QuestionType.YES_NO:
+        return "Yes" if value == "yes" else "No"
+    if question_type is QuestionType.MONEY:
+        return f"£{Decimal(value):,.2f}"
+    return str(value)
