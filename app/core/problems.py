@@ -41,9 +41,11 @@ class Problem(Exception):
         *,
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
+        self.extra = extra or {}
 
 
 def wants_problem_json(request: Request) -> bool:
@@ -61,6 +63,7 @@ def problem(
     title: str | None = None,
     headers: dict[str, str] | None = None,
     errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     """An RFC 9457 problem response."""
     phrase = HTTPStatus(status).phrase
@@ -72,6 +75,7 @@ def problem(
     }
     if errors is not None:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -126,7 +130,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
 async def _problem(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, Problem):  # registered for this type only
         raise exc
-    return problem(exc.status, exc.detail, headers=exc.headers, errors=exc.errors)
+    return problem(exc.status, exc.detail, headers=exc.headers, errors=exc.errors, extra=exc.extra)
 
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:
