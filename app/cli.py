@@ -147,6 +147,32 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(_args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from app.core.database import make_engine, session_scope, utcnow
+    from app.mail.service import deliver_due
+    from app.signoff.flows import remind
+    from app.wizard.loader import load_roadmap
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine, write=True) as db:
+            sent = remind(
+                db,
+                now=utcnow(),
+                every=timedelta(days=settings.reminder_days),
+                base_url=settings.base_url,
+                roadmap=load_roadmap(settings.roadmap_dir),
+            )
+        delivered = deliver_due(engine, settings)
+    finally:
+        engine.dispose()
+    print(f"{sent} reminder(s) queued, {delivered} email(s) sent")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roadmap",
@@ -208,6 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--partnership", help="verify only this partnership's chain")
     verify.set_defaults(handler=cmd_audit_verify)
+
+    commands.add_parser(
+        "remind",
+        help="send the sign-off reminders that are due",
+        description="Remind signatories of sign-offs outstanding for longer than REMINDER_DAYS "
+        "(default 7), at most once per that interval. For a scheduler such as cron.",
+    ).set_defaults(handler=cmd_remind)
 
     definition = commands.add_parser(
         "roadmap", help="roadmap definition commands", description="Roadmap definition commands."

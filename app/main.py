@@ -23,8 +23,13 @@ from app.core.settings import Settings, get_settings
 from app.identity import api as identity_api
 from app.identity import views as identity_views
 from app.mail.service import delivery_loop
+from app.notify import views as notify_views
 from app.partnerships import api as partnership_api
 from app.partnerships import views as partnership_views
+from app.risks import api as risk_api
+from app.risks import views as risk_views
+from app.signoff import api as signoff_api
+from app.signoff import views as signoff_views
 from app.site import views as site_views
 from app.wizard import api as wizard_api
 from app.wizard import views as wizard_views
@@ -40,11 +45,16 @@ ROUTERS: tuple[APIRouter, ...] = (
     partnership_api.router,
     audit_api.router,
     wizard_api.router,
+    risk_api.router,
     site_views.router,
     identity_views.router,
     partnership_views.router,
     audit_views.router,
+    risk_views.router,
     wizard_views.router,
+    signoff_api.router,
+    signoff_views.router,
+    notify_views.router,
 )
 
 

@@ -5,7 +5,10 @@ from sqlmodel import SQLModel
 from app.audit import models as audit_models
 from app.identity import models as identity_models
 from app.mail import models as mail_models
+from app.notify import models as notify_models
 from app.partnerships import models as partnership_models
+from app.risks import models as risk_models
+from app.signoff import models as signoff_models
 from app.wizard import models as wizard_models
 
 metadata = SQLModel.metadata
@@ -15,6 +18,9 @@ __all__ = [
     "identity_models",
     "mail_models",
     "metadata",
+    "notify_models",
     "partnership_models",
+    "risk_models",
+    "signoff_models",
     "wizard_models",
 ]

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="How often unsent mail is tried; 0 turns delivery off."
     )
 
+    reminder_days: int = Field(default=7, gt=0, description="Remind of sign-offs this overdue.")
+
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
 

@@ -25,3 +25,37 @@ if (csrfToken) {
     event.detail.headers['X-CSRF-Token'] = csrfToken
   })
 }
+
+// Autosave on a stage page. Each answer's fields sit in an element with data-autosave, which
+// saves them with htmx on "app:save" and is replaced by the server's reply. A changed answer
+// saves once focus is no longer in it: a date, or a score and its evidence, is not checked
+// half-entered, and the reply never replaces fields the person is still using. (Focus moves
+// after "change" fires, so the check waits for the current event to finish.)
+const autosaveOf = (node) => (node instanceof Element ? node.closest('[data-autosave]') : null)
+
+function saveIfLeft (answer) {
+  setTimeout(() => {
+    if (answer.dataset.unsaved && !answer.contains(document.activeElement)) {
+      delete answer.dataset.unsaved
+      if (window.htmx) window.htmx.trigger(answer, 'app:save')
+    }
+  })
+}
+
+document.addEventListener('change', (event) => {
+  const answer = autosaveOf(event.target)
+  if (answer) {
+    answer.dataset.unsaved = 'true'
+    saveIfLeft(answer)
+  }
+})
+
+document.addEventListener('focusout', (event) => {
+  const answer = autosaveOf(event.target)
+  if (answer) saveIfLeft(answer)
+})
+
+// GOV.UK Frontend components (the character count) in content htmx puts on the page.
+document.addEventListener('htmx:load', (event) => {
+  if (event.detail.elt !== document.body) initAll({ scope: event.detail.elt })
+})

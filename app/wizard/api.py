@@ -159,6 +159,8 @@ def put_answer(
             key=question,
             value=value,
             read_version=body.version,
+            roadmap=request.app.state.roadmap,
+            base_url=request.app.state.settings.base_url,
         )
     except LookupError:
         raise HTTPException(404, "No such question in this stage") from None
@@ -220,7 +222,12 @@ def answer_history(question: str, db: SessionDep, access: StageReader) -> list[R
 def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> None:
     try:
         flows.submit_scores(
-            db, actor_of(request, access.member.principal), member=access.member, stage=access.stage
+            db,
+            actor_of(request, access.member.principal),
+            member=access.member,
+            stage=access.stage,
+            roadmap=request.app.state.roadmap,
+            base_url=request.app.state.settings.base_url,
         )
     except flows.ScoresIncomplete as exc:
         raise Problem(

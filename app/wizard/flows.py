@@ -13,7 +13,8 @@ from sqlmodel import Session
 from app.audit.service import Actor, record
 from app.core.database import utcnow
 from app.partnerships.permissions import Membership
-from app.wizard.definition import Question, Stage
+from app.signoff.flows import after_answer, ask_when_ready
+from app.wizard.definition import Question, Roadmap, Stage
 from app.wizard.models import Answer, Comment, ScoreSubmission
 from app.wizard.service import answer_scope, answers_of, save_answer, submissions_of
 from app.wizard.values import InvalidValue, normalise, normalise_score
@@ -46,10 +47,13 @@ def answer(
     key: str,
     value: Any,
     read_version: int,
+    roadmap: Roadmap,
+    base_url: str,
 ) -> Answer:
     """Save a checked value (from check_value) for the caller's partnership or partner.
 
-    Raises StaleAnswer when someone saved it since `read_version` was read.
+    Raises StaleAnswer when someone saved it since `read_version` was read. A change
+    supersedes the sign-offs whose content it changed, in the same transaction.
     """
     item = stage.item(key)
     if item is None:
@@ -84,10 +88,29 @@ def answer(
                 "version": saved.version,
             },
         )
+        after_answer(
+            db,
+            actor,
+            partnership=member.partnership,
+            stage=stage,
+            roadmap=roadmap,
+            key=key,
+            scope=scope,
+            changed_by=member.principal.user,
+            base_url=base_url,
+        )
     return saved
 
 
-def submit_scores(db: Session, actor: Actor, *, member: Membership, stage: Stage) -> None:
+def submit_scores(
+    db: Session,
+    actor: Actor,
+    *,
+    member: Membership,
+    stage: Stage,
+    roadmap: Roadmap,
+    base_url: str,
+) -> None:
     """Submit the partner's readiness scores for a stage; it can then see the other partners'."""
     if (stage.key, member.partner.id) in submissions_of(db, member.partnership.id):
         return
@@ -113,6 +136,9 @@ def submit_scores(db: Session, actor: Actor, *, member: Membership, stage: Stage
         object_id=stage.key,
         partnership_id=member.partnership.id,
         after={"partner_id": member.partner.id},
+    )
+    ask_when_ready(
+        db, partnership=member.partnership, stage=stage, roadmap=roadmap, base_url=base_url
     )
 
 

@@ -14,7 +14,9 @@ from app.core.flash import flash
 from app.core.forms import Form, read_form
 from app.core.templating import render
 from app.identity.deps import actor_of
+from app.partnerships.models import Role
 from app.partnerships.permissions import Member
+from app.signoff.service import agreement, signoffs_of, stage_label
 from app.wizard import flows
 from app.wizard.definition import Question, QuestionType, Stage, Statement
 from app.wizard.diff import word_diff
@@ -106,6 +108,7 @@ def _page(
         )
         if p.stage.key == access.stage.key
     )
+    signoffs = signoffs_of(db, access.member.partnership.id, access.stage.key)
     return render(
         request,
         "wizard/stage.html",
@@ -118,6 +121,9 @@ def _page(
             "can_edit": access.can_edit,
             "progress": progress,
             "comments": comments_of(db, access.member.partnership.id, access.stage.key),
+            "signoffs": signoffs,
+            "agreement": agreement(signoffs, access.stage.key, [p.id for p, _ in view.partners]),
+            "can_sign": access.member.active and access.member.has(Role.SIGNATORY),
             "display": display_value,
             "labels": _labels,
             "field_id": field_id,
@@ -139,6 +145,14 @@ def task_list(request: Request, db: SessionDep, member: Member, roadmap: Roadmap
         [p.id for p, _ in partners],
         submissions_of(db, member.partnership.id),
     )
+    signoffs = signoffs_of(db, member.partnership.id)
+    partner_ids = [p.id for p, _ in partners]
+    states = {
+        p.stage.key: stage_label(
+            STATE_LABELS[p.state], agreement(signoffs, p.stage.key, partner_ids)
+        )
+        for p in progress
+    }
     return render(
         request,
         "wizard/tasks.html",
@@ -147,6 +161,8 @@ def task_list(request: Request, db: SessionDep, member: Member, roadmap: Roadmap
             "progress": progress,
             "partners": partners,
             "state_labels": STATE_LABELS,
+            "states": states,
+            "agreed": sum(1 for key, _ in states.values() if key == "agreed"),
         },
     )
 
@@ -190,6 +206,8 @@ def _save_item(
             key=item.key,
             value=value,
             read_version=read,
+            roadmap=request.app.state.roadmap,
+            base_url=request.app.state.settings.base_url,
         )
     except StaleAnswer as exc:
         if exc.current is None:
@@ -287,7 +305,12 @@ def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> Resp
     """Submit the organisation's readiness scores; the other partners' then show."""
     try:
         flows.submit_scores(
-            db, actor_of(request, access.member.principal), member=access.member, stage=access.stage
+            db,
+            actor_of(request, access.member.principal),
+            member=access.member,
+            stage=access.stage,
+            roadmap=request.app.state.roadmap,
+            base_url=request.app.state.settings.base_url,
         )
     except flows.ScoresIncomplete as exc:
         response = RedirectResponse(_stage_url(access, "#readiness"), status_code=303)

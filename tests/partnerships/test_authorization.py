@@ -20,9 +20,11 @@ from sqlmodel import Session
 from app.main import all_routes
 from app.partnerships.models import Role
 from app.partnerships.service import invite_person
+from app.signoff.models import Decision, SignOff
 from app.wizard.models import Comment
 from tests.conftest import empty_tables
 from tests.factories import TEST_ACTOR, World, make_world
+from tests.risks.factories import make_risk
 
 SCOPED_PARAMS = {"pid", "partner_id", "iid", "sid", "rid", "cid", "user_id"}
 CALLERS = [
@@ -47,6 +49,12 @@ ALLOWED_BY = {
     "stage_reader": MEMBERS,
     "stage_editor": {"officer", "other_officer", "other_partner_lead", "lead"},
     "comment_editor": {"officer", "other_officer", "other_partner_lead", "lead"},
+    "risk_editor": MEMBERS - {"viewer"},
+    "risk_of_member": MEMBERS,
+    "risk_of_editor": MEMBERS - {"viewer"},
+    "risk_of_lead": {"lead"},
+    "stage_signatory": {"signatory"},
+    "signoff_revoker": {"signatory"},  # the signer, or their organisation's signatory
 }
 
 
@@ -133,8 +141,15 @@ def test_each_caller_gets_what_their_roles_allow(
                               question_key="business-need", author_id=world.users["officer"].id,
                               partner_id=world.lead_partner.id, body="Is this narrow enough?")
             db.add(comment)
+            risk = make_risk(db, world, app.state.roadmap)
+            signoff = SignOff(partnership_id=world.partnership.id, stage_key="business-scope",
+                              partner_id=world.lead_partner.id, user_id=world.users["signatory"].id,
+                              decision=Decision.SIGNED, content={}, content_hash="0" * 64,
+                              roadmap_version="2026.1")
+            db.add(signoff)
             db.commit()
-            url = _fill(route.path, world, invitation.id, comment.id)
+            url = (_fill(route.path, world, invitation.id, comment.id)
+                   .replace("{rid}", risk.id).replace("{sid}", signoff.id))
             for who in CALLERS:
                 status = _call(client, method, url, world, who)
                 if who == "anonymous":

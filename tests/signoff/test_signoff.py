@@ -1,0 +1,326 @@
+"""Signing a stage: bound to its exact content, superseded by any change, agreed by all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.core.canonical import content_hash
+from app.core.paths import ROADMAP_DIR
+from app.mail.models import OutboxMessage
+from app.notify.models import Notification
+from app.partnerships.models import Role
+from app.signoff.models import SignOff
+from app.wizard.definition import Question, QuestionType
+from app.wizard.loader import load_roadmap
+from tests.factories import PASSWORD, World, join, make_user, make_world, sign_in
+from tests.pages import check_page
+
+ROADMAP = load_roadmap(ROADMAP_DIR)
+STAGE = ROADMAP.stage("governance")
+assert STAGE is not None
+SAMPLE: dict[QuestionType, Any] = {
+    QuestionType.SHORT_TEXT: "Chief executive of Northdale",
+    QuestionType.LONG_TEXT: "Agreed text",
+    QuestionType.YES_NO: "yes",
+    QuestionType.NUMBER: "4",
+    QuestionType.MONEY: "1000.00",
+    QuestionType.DATE: "2027-04-01",
+}
+
+
+def _sample(question: Question) -> Any:
+    if question.type is QuestionType.SINGLE_CHOICE:
+        return question.options[0].value
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        return [question.options[0].value]
+    if question.type is QuestionType.SCALE:
+        return int(question.min or 1)
+    return SAMPLE[question.type]
+
+
+def _put(client: TestClient, world: World, who: str, key: str, value: Any) -> dict[str, Any]:
+    url = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/answers/{key}"
+    current = client.get(
+        f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}", headers=world.auth(who)
+    ).json()
+    versions = {a["key"]: a["version"] for a in current["shared_answers"] + current["my_answers"]}
+    response = client.put(
+        url, headers=world.auth(who), json={"value": value, "version": versions.get(key, 0)}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _fill(client: TestClient, world: World) -> None:
+    for q in STAGE.questions:
+        if q.required and q.scope == "shared":
+            _put(client, world, "officer", q.key, _sample(q))
+        elif q.required:
+            for who in ("officer", "other_officer"):
+                _put(client, world, who, q.key, _sample(q))
+
+
+def _sign(client: TestClient, world: World, who: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/signoffs",
+        headers=world.auth(who),
+        json={"password": password},
+    )
+
+
+def _signatories(db: Session, world: World) -> World:
+    """Give Eastbrook a signatory too (the world has one for Northdale)."""
+    east = make_user(
+        db, email="signatory@eastbrook.example.org", organisation="Eastbrook Borough Council"
+    )
+    join(db, world.partnership, east, [Role.SIGNATORY])
+    world.users["other_signatory"] = east
+    from tests.factories import make_token
+
+    world.tokens["other_signatory"] = make_token(db, east)
+    db.commit()
+    return world
+
+
+def _stage_state(client: TestClient, world: World) -> str:
+    sign_in(client, world.users["viewer"].email)
+    soup = check_page(client.get(f"/partnerships/{world.partnership.id}/roadmap"))
+    return soup.find(id=f"status-{STAGE.key}").get_text(strip=True)  # type: ignore[union-attr]
+
+
+def test_a_stage_is_signed_only_when_its_required_questions_are_answered(
+    client: TestClient, db: Session
+) -> None:
+    world = make_world(db)
+    early = _sign(client, world, "signatory")
+    assert early.status_code == 422 and "Answer every required question" in early.json()["detail"]
+    _fill(client, world)
+    wrong = _sign(client, world, "signatory", "not my password at all")
+    assert wrong.status_code == 422 and "password is not correct" in wrong.json()["detail"]
+    assert _sign(client, world, "officer").status_code == 403  # officers answer, signatories sign
+
+
+def test_the_sign_off_is_bound_to_a_hash_of_the_exact_content(
+    client: TestClient, db: Session
+) -> None:
+    world = make_world(db)
+    _fill(client, world)
+    signed = _sign(client, world, "signatory")
+    assert signed.status_code == 201
+    body = signed.json()
+    assert body["partner_id"] == world.lead_partner.id and body["current"]
+    db.rollback()  # a fresh snapshot: see what the requests committed
+    db.expire_all()
+    row = db.get(SignOff, body["id"])
+    assert row is not None
+    assert content_hash(row.content) == body["content_hash"]
+    assert row.content["stage"] == STAGE.key and row.content["roadmap_version"] == "2026.1"
+    assert set(row.content["shared"]) == {q.key for q in STAGE.questions if q.scope == "shared"}
+    assert _sign(client, world, "signatory").status_code == 422  # already signed as it stands
+
+
+def test_agreed_when_every_active_partner_has_signed_and_superseded_by_any_change(
+    client: TestClient, db: Session
+) -> None:
+    world = _signatories(db, make_world(db))
+    _fill(client, world)
+    assert _sign(client, world, "signatory").status_code == 201
+    assert _stage_state(client, world) == "Signed by 1 of 2"
+    assert _sign(client, world, "other_signatory").status_code == 201
+    assert _stage_state(client, world) == "Agreed"
+    db.rollback()  # a fresh snapshot: see what the requests committed
+    db.expire_all()
+    agreed_mail = db.exec(
+        select(OutboxMessage).where(OutboxMessage.subject.contains("is agreed"))
+    ).all()  # type: ignore[attr-defined]
+    assert len(agreed_mail) >= 7  # everyone in the partnership
+
+    shared = next(
+        q for q in STAGE.questions if q.scope == "shared" and q.type is QuestionType.LONG_TEXT
+    )
+    _put(client, world, "other_officer", shared.key, "Agreed text, with one more clause")
+    assert _stage_state(client, world) == "Changed since sign-off"
+    db.rollback()  # a fresh snapshot: see what the requests committed
+    db.expire_all()
+    rows = db.exec(select(SignOff)).all()
+    assert all(r.superseded_at is not None for r in rows)
+    assert all(r.superseded_by["key"] == shared.key for r in rows)
+    assert {r.superseded_by["user_id"] for r in rows} == {world.users["other_officer"].id}
+    told = db.exec(
+        select(Notification).where(Notification.user_id == world.users["signatory"].id)
+    ).all()
+    assert any("no longer counts" in n.message for n in told)
+
+    sign_in(client, world.users["signatory"].email)
+    page = check_page(client.get(f"/partnerships/{world.partnership.id}/stages/{STAGE.key}/sign"))
+    changes = page.find(class_="app-changes")
+    assert changes is not None and "What changed since you signed" in changes.get_text()
+    assert "with one more clause" in " ".join(i.get_text() for i in changes.select("ins"))
+    assert [d.get_text() for d in changes.select("del")] == ["text"]
+
+
+def test_a_partner_answer_supersedes_only_that_partners_sign_off(
+    client: TestClient, db: Session
+) -> None:
+    world = _signatories(db, make_world(db))
+    _fill(client, world)
+    _sign(client, world, "signatory")
+    _sign(client, world, "other_signatory")
+    own = next(q for q in STAGE.questions if q.scope == "partner")
+    _put(
+        client,
+        world,
+        "other_officer",
+        own.key,
+        _sample(own) if own.type is not QuestionType.SHORT_TEXT else "Someone else",
+    )
+    db.rollback()  # a fresh snapshot: see what the requests committed
+    db.expire_all()
+    by_partner = {r.partner_id: r for r in db.exec(select(SignOff)).all()}
+    assert by_partner[world.lead_partner.id].current
+    assert not by_partner[world.other_partner.id].current
+
+
+def test_a_new_partner_reopens_the_stage_and_a_withdrawal_stops_counting(
+    client: TestClient, db: Session
+) -> None:
+    world = _signatories(db, make_world(db))
+    _fill(client, world)
+    _sign(client, world, "signatory")
+    _sign(client, world, "other_signatory")
+    newcomer = make_user(db, email="officer@westmoor.example.org", organisation="Westmoor Council")
+    partner = join(db, world.partnership, newcomer, [Role.OFFICER])
+    db.commit()
+    assert _stage_state(client, world) == "Signed by 2 of 3"
+    withdrawn = client.post(
+        f"/api/v1/partners/{partner.id}/withdraw",
+        headers=world.auth("lead"),
+        json={"reason": "Joined by mistake"},
+    )
+    assert withdrawn.status_code == 200
+    assert _stage_state(client, world) == "Agreed"
+
+
+def test_decline_and_revoke(client: TestClient, db: Session) -> None:
+    world = _signatories(db, make_world(db))
+    _fill(client, world)
+    base = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/signoffs"
+    declined = client.post(
+        f"{base}/decline",
+        headers=world.auth("other_signatory"),
+        json={"reason": "Our cabinet has not approved the voting rule"},
+    )
+    assert declined.status_code == 201 and declined.json()["decision"] == "declined"
+    db.rollback()  # a fresh snapshot: see what the requests committed
+    db.expire_all()
+    lead_told = db.exec(
+        select(Notification).where(Notification.user_id == world.users["lead"].id)
+    ).all()
+    assert any("declined" in n.message for n in lead_told)
+    signed = _sign(client, world, "signatory").json()
+    other = client.post(
+        f"/api/v1/signoffs/{signed['id']}/revoke",
+        headers=world.auth("other_signatory"),
+        json={"reason": "x"},
+    )
+    assert other.status_code == 403
+    mine = client.post(
+        f"/api/v1/signoffs/{signed['id']}/revoke",
+        headers=world.auth("signatory"),
+        json={"reason": "Signed too early"},
+    )
+    assert mine.status_code == 200 and mine.json()["current"] is False
+    again = client.post(
+        f"/api/v1/signoffs/{signed['id']}/revoke",
+        headers=world.auth("signatory"),
+        json={"reason": "twice"},
+    )
+    assert again.status_code == 409
+
+
+def test_signing_through_the_page(client: TestClient, db: Session) -> None:
+    world = make_world(db)
+    _fill(client, world)
+    sign_in(client, world.users["signatory"].email)
+    url = f"/partnerships/{world.partnership.id}/stages/{STAGE.key}"
+    stage_page = check_page(client.get(url))
+    assert stage_page.find("a", href=f"{url}/sign")
+    review = check_page(client.get(f"{url}/sign"))
+    assert review.find("code", class_="app-hash")
+    from tests.factories import post_form
+
+    wrong = post_form(client, f"{url}/sign", {"password": "wrong password here"})
+    assert check_page(wrong, status=400).find(class_="govuk-error-summary")
+    done = post_form(client, f"{url}/sign", {"password": PASSWORD})
+    assert done.status_code == 303
+    after = check_page(client.get(url))
+    assert "1 of 2 partners have signed" in after.get_text()
+
+
+def test_roadmap_remind_at_most_once_per_interval(
+    db: Session, database_url: str, monkeypatch: Any, capsys: Any
+) -> None:
+    from datetime import timedelta
+
+    from app.cli import main as cli
+    from app.core.database import utcnow
+    from app.core.settings import get_settings
+    from app.signoff.models import SignOffRequest
+
+    world = make_world(db)
+    db.add(
+        SignOffRequest(
+            partnership_id=world.partnership.id,
+            stage_key=STAGE.key,
+            partner_id=world.lead_partner.id,
+            requested_at=utcnow() - timedelta(days=8),
+        )
+    )
+    db.add(
+        SignOffRequest(
+            partnership_id=world.partnership.id,
+            stage_key=STAGE.key,
+            partner_id=world.other_partner.id,
+            requested_at=utcnow() - timedelta(days=2),
+        )
+    )
+    db.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REMINDER_DAYS", "7")
+    get_settings.cache_clear()
+    try:
+        assert cli(["remind"]) == 0
+        assert "1 reminder(s) queued" in capsys.readouterr().out
+        assert cli(["remind"]) == 0
+        assert "0 reminder(s) queued" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+    db.rollback()
+    told = db.exec(
+        select(Notification).where(Notification.user_id == world.users["signatory"].id)
+    ).all()
+    assert [n.message for n in told] == [
+        f"Reminder: {STAGE.title} has been waiting 8 days for your organisation's sign-off."
+    ]
+    mail = db.exec(
+        select(OutboxMessage).where(OutboxMessage.to == world.users["signatory"].email)
+    ).all()
+    assert len(mail) == 1
+
+
+def test_the_notifications_page(client: TestClient, db: Session) -> None:
+    world = _signatories(db, make_world(db))
+    _fill(client, world)
+    client.post(
+        f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/signoffs/decline",
+        headers=world.auth("other_signatory"),
+        json={"reason": "Not yet approved"},
+    )
+    sign_in(client, world.users["lead"].email)
+    first = check_page(client.get("/notifications"))
+    assert "declined to sign" in first.get_text() and "New" in first.get_text()
+    second = check_page(client.get("/notifications"))
+    assert "New" not in second.get_text()  # seen once, marked read
