@@ -168,6 +168,22 @@ ACTION_LABELS = {
     "invitation.accepted": "accepted an invitation",
     "user.created": "created an account",
     "roles.changed": "changed someone's roles",
+    "answer.saved": "saved an answer",
+    "scores.submitted": "submitted readiness scores",
+    "comment.added": "commented",
+    "comment.resolved": "resolved a comment",
+    "signoff.signed": "signed a stage",
+    "signoff.declined": "declined to sign a stage",
+    "signoff.revoked": "revoked a sign-off",
+    "signoff.superseded": "a sign-off stopped counting: its content changed",
+    "stage.agreed": "a stage was agreed by every partner",
+    "risk.created": "added a risk",
+    "risk.updated": "changed a risk",
+    "risk.deleted": "deleted a risk",
+    "funding.proposed": "proposed the funding formula",
+    "funding.inputs": "entered funding figures",
+    "funding.signed": "signed the funding formula",
+    "funding.superseded": "a funding signature stopped counting: the formula changed",
 }
 
 
