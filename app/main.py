@@ -20,6 +20,7 @@ from app.core.migrations import check_migrated
 from app.core.paths import STATIC_DIR
 from app.core.security import verify_csrf
 from app.core.settings import Settings, get_settings
+from app.funding import api as funding_api
 from app.identity import api as identity_api
 from app.identity import views as identity_views
 from app.mail.service import delivery_loop
@@ -55,6 +56,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     signoff_api.router,
     signoff_views.router,
     notify_views.router,
+    funding_api.router,
 )
 
 

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from app.audit import models as audit_models
+from app.funding import models as funding_models
 from app.identity import models as identity_models
 from app.mail import models as mail_models
 from app.notify import models as notify_models
@@ -15,6 +16,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "audit_models",
+    "funding_models",
     "identity_models",
     "mail_models",
     "metadata",

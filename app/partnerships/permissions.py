@@ -7,10 +7,10 @@ partnership exists); members without the role get 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session, col, select
 
 from app.core.deps import SessionDep
@@ -34,12 +34,7 @@ class Membership:
     partnership: Partnership
     partner: Partner
     roles: frozenset[Role]
-
-    @property
-    def funding_agreed(self) -> bool:
-        """Whether every partner's CEO and CFO have signed the formula. Funding sign-off is
-        not built yet (issue 5), so no partnership can have agreed it: the banner stays."""
-        return False
+    funding_agreed: bool = False  # every CEO and CFO signed (set by `member`, for the banner)
 
     @property
     def is_lead(self) -> bool:
@@ -77,7 +72,7 @@ def membership(db: Session, principal: Principal, partnership_id: str) -> Member
     return Membership(principal, partnership, partner, frozenset(Role(r[2]) for r in rows))
 
 
-def _member_or_404(db: Session, principal: Principal, partnership_id: str) -> Membership:
+def member_or_404(db: Session, principal: Principal, partnership_id: str) -> Membership:
     found = membership(db, principal, partnership_id)
     if found is None:
         raise HTTPException(404)
@@ -85,9 +80,13 @@ def _member_or_404(db: Session, principal: Principal, partnership_id: str) -> Me
 
 
 @permission
-def member(pid: str, principal: CurrentPrincipal, db: SessionDep) -> Membership:
+def member(pid: str, principal: CurrentPrincipal, db: SessionDep, request: Request) -> Membership:
     """Anyone with a role in the partnership (viewers included) may read it."""
-    return _member_or_404(db, principal, pid)
+    from app.funding.service import is_agreed  # funding reads partnerships: import late
+
+    found = member_or_404(db, principal, pid)
+    agreed = is_agreed(db, found.partnership, request.app.state.roadmap)
+    return replace(found, funding_agreed=agreed)
 
 
 def _acting(found: Membership, *roles: Role) -> Membership:
@@ -115,7 +114,7 @@ class PartnerAccess:
 def _partner_manager(db: Session, principal: Principal, partner: Partner | None) -> PartnerAccess:
     if partner is None:
         raise HTTPException(404)
-    found = _acting(_member_or_404(db, principal, partner.partnership_id))
+    found = _acting(member_or_404(db, principal, partner.partnership_id))
     if not found.manages(partner.id):
         raise HTTPException(403, "Only the partnership lead or this partner's lead may do this.")
     return PartnerAccess(found, partner)
@@ -155,7 +154,7 @@ def partner_of_lead(partner_id: str, principal: CurrentPrincipal, db: SessionDep
     partner = db.get(Partner, partner_id)
     if partner is None:
         raise HTTPException(404)
-    found = _acting(_member_or_404(db, principal, partner.partnership_id), Role.LEAD)
+    found = _acting(member_or_404(db, principal, partner.partnership_id), Role.LEAD)
     return PartnerAccess(found, partner)
 
 

@@ -19,7 +19,7 @@ from app.core.deps import SessionDep
 from app.core.permissions import permission
 from app.identity.deps import CurrentPrincipal, Principal
 from app.partnerships.models import Role
-from app.partnerships.permissions import Member, Membership, _acting, _member_or_404
+from app.partnerships.permissions import Member, Membership, _acting, member_or_404
 from app.risks.models import Risk
 
 EDITOR_ROLES = tuple(r for r in Role if r is not Role.VIEWER)
@@ -43,7 +43,7 @@ def _risk_access(db: Session, principal: Principal, rid: str, *roles: Role) -> R
     risk = db.get(Risk, rid)
     if risk is None:
         raise HTTPException(404)
-    found = _member_or_404(db, principal, risk.partnership_id)
+    found = member_or_404(db, principal, risk.partnership_id)
     return RiskAccess(_acting(found, *roles) if roles else found, risk)
 
 

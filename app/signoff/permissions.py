@@ -11,7 +11,7 @@ from app.core.deps import SessionDep
 from app.core.permissions import permission
 from app.identity.deps import CurrentPrincipal
 from app.partnerships.models import Role
-from app.partnerships.permissions import Membership, member
+from app.partnerships.permissions import Membership, member_or_404
 from app.signoff.models import SignOff
 from app.wizard.permissions import StageAccess, stage_reader
 
@@ -36,7 +36,7 @@ def signoff_revoker(sid: str, principal: CurrentPrincipal, db: SessionDep) -> Si
     signoff = db.get(SignOff, sid)
     if signoff is None:
         raise HTTPException(404)
-    found = member(signoff.partnership_id, principal, db)
+    found = member_or_404(db, principal, signoff.partnership_id)
     own = found.partner.id == signoff.partner_id
     if not (
         found.active and own and (signoff.user_id == principal.user.id or found.has(Role.SIGNATORY))

@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 from app.audit.service import Actor, record
 from app.core.database import utcnow
+from app.funding.flows import supersede_if_changed
+from app.funding.service import state as funding_state
 from app.partnerships.permissions import Membership
 from app.signoff.flows import after_answer, ask_when_ready
 from app.wizard.definition import Question, Roadmap, Stage
@@ -59,6 +61,10 @@ def answer(
     if item is None:
         raise LookupError(key)
     scope = answer_scope(item, member.partner.id)
+    # The Day 1 terms are part of the signed funding formula: note what counted before.
+    funding_before = (
+        funding_state(db, member.partnership, roadmap) if stage.kind == "funding" else None
+    )
     before = answers_of(db, member.partnership.id, stage.key).get((stage.key, key, scope))
     old_value, old_version = (before.value, before.version) if before else (None, 0)
     saved = save_answer(
@@ -99,6 +105,15 @@ def answer(
             changed_by=member.principal.user,
             base_url=base_url,
         )
+        if funding_before is not None:
+            supersede_if_changed(
+                db,
+                actor,
+                before=funding_before,
+                partnership=member.partnership,
+                roadmap=roadmap,
+                base_url=base_url,
+            )
     return saved
 
 

@@ -11,7 +11,7 @@ from app.core.deps import RoadmapDep, SessionDep
 from app.core.permissions import permission
 from app.identity.deps import CurrentPrincipal
 from app.partnerships.models import Role
-from app.partnerships.permissions import Membership, member
+from app.partnerships.permissions import Membership, member, member_or_404
 from app.wizard.definition import Stage
 from app.wizard.models import Comment
 
@@ -64,7 +64,7 @@ def comment_editor(cid: str, principal: CurrentPrincipal, db: SessionDep) -> Com
     comment = db.get(Comment, cid)
     if comment is None:
         raise HTTPException(404)
-    found = member(comment.partnership_id, principal, db)
+    found = member_or_404(db, principal, comment.partnership_id)
     if not can_edit(found):
         raise HTTPException(403)
     return CommentAccess(found, comment)

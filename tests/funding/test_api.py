@@ -1,0 +1,169 @@
+"""Day 1 through the API: three councils agree a formula with six signatures."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.partnerships.models import Role
+from tests.factories import PASSWORD, World, join, make_token, make_user, make_world
+
+POPULATIONS = {"lead": "100000", "other": "150000", "third": "250000"}
+
+
+def _three_councils(db: Session) -> World:
+    world = make_world(db)
+    partners = {"lead": world.lead_partner, "other": world.other_partner}
+    third = make_user(db, email="officer@westmoor.example.org", organisation="Westmoor Council")
+    partners["third"] = join(db, world.partnership, third, [Role.OFFICER])
+    world.users["third_officer"], world.tokens["third_officer"] = third, make_token(db, third)
+    domains = {"lead": "northdale", "other": "eastbrook", "third": "westmoor"}
+    orgs = {
+        "lead": "Northdale District Council",
+        "other": "Eastbrook Borough Council",
+        "third": "Westmoor Council",
+    }
+    for key in partners:
+        for role in (Role.CEO, Role.CFO):
+            user = make_user(
+                db, email=f"{role.value}@{domains[key]}.example.org", organisation=orgs[key]
+            )
+            join(db, world.partnership, user, [role])
+            world.users[f"{key}_{role.value}"] = user
+            world.tokens[f"{key}_{role.value}"] = make_token(db, user)
+    db.commit()
+    return world
+
+
+def _funding(client: TestClient, world: World, who: str = "viewer") -> dict:  # type: ignore[type-arg]
+    response = client.get(
+        f"/api/v1/partnerships/{world.partnership.id}/funding", headers=world.auth(who)
+    )
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _inputs(client: TestClient, world: World) -> None:
+    for key, who in (("lead", "officer"), ("other", "other_officer"), ("third", "third_officer")):
+        response = client.put(
+            f"/api/v1/partnerships/{world.partnership.id}/funding/inputs",
+            headers=world.auth(who),
+            json={"population": POPULATIONS[key]},
+        )
+        assert response.status_code == 200, response.text
+
+
+def _propose(client: TestClient, world: World, version: int = 0, **changes: object):  # type: ignore[no-untyped-def]
+    body = {
+        "method": "population",
+        "one_off_cost": "0.00",
+        "annual_cost": "1000000.00",
+        "years": 1,
+        "version": version,
+        **changes,
+    }
+    return client.put(
+        f"/api/v1/partnerships/{world.partnership.id}/funding",
+        headers=world.auth("lead"),
+        json=body,
+    )
+
+
+def _sign(client: TestClient, world: World, who: str, role: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/partnerships/{world.partnership.id}/funding/signoffs",
+        headers=world.auth(who),
+        json={"role": role, "password": PASSWORD},
+    )
+
+
+def test_three_councils_agree_a_formula_with_six_signatures(
+    client: TestClient, db: Session
+) -> None:
+    world = _three_councils(db)
+    assert _propose(client, world).status_code == 200
+    missing = _funding(client, world)
+    assert any("has not entered its population" in p for p in missing["problems"])
+    _inputs(client, world)
+    funding = _funding(client, world)
+    assert funding["problems"] == []
+    totals = {r["organisation"]: r["total"] for r in funding["table"]["rows"]}
+    assert totals == {
+        "Northdale District Council": "200000.00",
+        "Eastbrook Borough Council": "300000.00",
+        "Westmoor Council": "500000.00",
+    }
+    equal = next(m for m in funding["every_method"] if m["method"] == "equal")
+    assert sorted(r["total"] for r in equal["table"]["rows"]) == [
+        "333333.33",
+        "333333.33",
+        "333333.34",
+    ]
+
+    for key in ("lead", "other", "third"):
+        for role in ("ceo", "cfo"):
+            response = _sign(client, world, f"{key}_{role}", role)
+            assert response.status_code == 201, response.text
+            assert _funding(client, world)["agreed"] is (key == "third" and role == "cfo")
+    assert _funding(client, world)["agreed"] is True
+
+    # Any change to an input supersedes every signature.
+    client.put(
+        f"/api/v1/partnerships/{world.partnership.id}/funding/inputs",
+        headers=world.auth("third_officer"),
+        json={"population": "250001"},
+    )
+    after = _funding(client, world)
+    assert after["agreed"] is False
+    assert all(p["ceo_signed_at"] is None for p in after["partners"])
+
+
+def test_the_wrong_role_the_same_person_twice_and_a_stale_proposal(
+    client: TestClient, db: Session
+) -> None:
+    world = _three_councils(db)
+    _propose(client, world)
+    _inputs(client, world)
+    assert _sign(client, world, "lead_ceo", "cfo").status_code == 403
+    assert _sign(client, world, "officer", "ceo").status_code == 403
+    both = world.users["lead_ceo"]
+    partner = world.lead_partner
+    from app.partnerships.service import grant_role
+
+    grant_role(db, partner=partner, user=both, role=Role.CFO)
+    db.commit()
+    assert _sign(client, world, "lead_ceo", "ceo").status_code == 201
+    twice = _sign(client, world, "lead_ceo", "cfo")
+    assert twice.status_code == 422 and "two different people" in twice.json()["detail"]
+    stale = _propose(client, world, version=0, annual_cost="2000000.00")
+    assert stale.status_code == 409
+    assert _propose(client, world, version=1, annual_cost="2000000.00").status_code == 200
+
+
+def test_only_the_lead_proposes_and_figures_are_checked(client: TestClient, db: Session) -> None:
+    world = _three_councils(db)
+    response = client.put(
+        f"/api/v1/partnerships/{world.partnership.id}/funding",
+        headers=world.auth("other_officer"),
+        json={"method": "equal", "one_off_cost": "1", "annual_cost": "1", "years": 1},
+    )
+    assert response.status_code == 403
+    assert _propose(client, world, annual_cost="12.345").status_code == 422
+    assert _propose(client, world, annual_cost=1000.5).status_code == 422  # never a float
+    hybrid = _propose(client, world, method="hybrid", base_share_percent="40")
+    assert hybrid.status_code == 422 and hybrid.json()["errors"][0]["field"] == "driver_name"
+
+
+def test_a_new_partner_reopens_funding(client: TestClient, db: Session) -> None:
+    world = _three_councils(db)
+    _propose(client, world, method="equal")
+    for key in ("lead", "other", "third"):
+        for role in ("ceo", "cfo"):
+            _sign(client, world, f"{key}_{role}", role)
+    assert _funding(client, world)["agreed"] is True
+    newcomer = make_user(
+        db, email="officer@southvale.example.org", organisation="Southvale Council"
+    )
+    join(db, world.partnership, newcomer, [Role.OFFICER])
+    db.commit()
+    assert _funding(client, world)["agreed"] is False
