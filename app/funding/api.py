@@ -12,7 +12,7 @@ from app.core.deps import RoadmapDep, SessionDep
 from app.core.problems import Problem
 from app.funding import flows, formula
 from app.funding.models import FundingRole
-from app.funding.permissions import FundingLead, FundingMember
+from app.funding.permissions import FiguresEditor, FundingLead, FundingMember, FundingSigner
 from app.funding.schemas import (
     FundingOut,
     FundingSignIn,
@@ -158,7 +158,7 @@ def put_funding(
     summary="Enter your own organisation's figures",
 )
 def put_inputs(
-    body: InputsIn, request: Request, db: SessionDep, member: FundingMember, roadmap: RoadmapDep
+    body: InputsIn, request: Request, db: SessionDep, member: FiguresEditor, roadmap: RoadmapDep
 ) -> FundingOut:
     try:
         flows.enter_inputs(
@@ -188,7 +188,7 @@ def sign_funding(
     body: FundingSignIn,
     request: Request,
     db: SessionDep,
-    member: FundingMember,
+    member: FundingSigner,
     roadmap: RoadmapDep,
 ) -> FundingSignoffOut:
     try:

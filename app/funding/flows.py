@@ -16,6 +16,7 @@ from app.audit.service import Actor, record
 from app.core.database import utcnow
 from app.funding.formula import Method
 from app.funding.models import FundingInput, FundingProposal, FundingRole, FundingSignoff
+from app.funding.permissions import INPUT_ROLES
 from app.funding.service import FundingState, state
 from app.identity.models import User
 from app.identity.passwords import verify_password
@@ -25,7 +26,6 @@ from app.partnerships.permissions import Membership
 from app.wizard.definition import Roadmap
 
 INPUT_FIELDS = ("population", "driver", "budget", "percentage")
-INPUT_ROLES = (Role.LEAD, Role.PARTNER_LEAD, Role.OFFICER, Role.CFO)
 
 
 class FundingProblem(ValueError):

@@ -89,7 +89,7 @@ def member(pid: str, principal: CurrentPrincipal, db: SessionDep, request: Reque
     return replace(found, funding_agreed=agreed)
 
 
-def _acting(found: Membership, *roles: Role) -> Membership:
+def acting(found: Membership, *roles: Role) -> Membership:
     if not found.active:
         raise HTTPException(403, "Your organisation has withdrawn from this partnership.")
     if roles and not found.has(*roles):
@@ -100,7 +100,7 @@ def _acting(found: Membership, *roles: Role) -> Membership:
 @permission
 def lead(found: Annotated[Membership, Depends(member)]) -> Membership:
     """The partnership lead only."""
-    return _acting(found, Role.LEAD)
+    return acting(found, Role.LEAD)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class PartnerAccess:
 def _partner_manager(db: Session, principal: Principal, partner: Partner | None) -> PartnerAccess:
     if partner is None:
         raise HTTPException(404)
-    found = _acting(member_or_404(db, principal, partner.partnership_id))
+    found = acting(member_or_404(db, principal, partner.partnership_id))
     if not found.manages(partner.id):
         raise HTTPException(403, "Only the partnership lead or this partner's lead may do this.")
     return PartnerAccess(found, partner)
@@ -154,7 +154,7 @@ def partner_of_lead(partner_id: str, principal: CurrentPrincipal, db: SessionDep
     partner = db.get(Partner, partner_id)
     if partner is None:
         raise HTTPException(404)
-    found = _acting(member_or_404(db, principal, partner.partnership_id), Role.LEAD)
+    found = acting(member_or_404(db, principal, partner.partnership_id), Role.LEAD)
     return PartnerAccess(found, partner)
 
 

@@ -19,7 +19,7 @@ from app.core.deps import SessionDep
 from app.core.permissions import permission
 from app.identity.deps import CurrentPrincipal, Principal
 from app.partnerships.models import Role
-from app.partnerships.permissions import Member, Membership, _acting, member_or_404
+from app.partnerships.permissions import Member, Membership, acting, member_or_404
 from app.risks.models import Risk
 
 EDITOR_ROLES = tuple(r for r in Role if r is not Role.VIEWER)
@@ -28,7 +28,7 @@ EDITOR_ROLES = tuple(r for r in Role if r is not Role.VIEWER)
 @permission
 def risk_editor(found: Member) -> Membership:
     """An active member with any role but viewer: adds risks to the register."""
-    return _acting(found, *EDITOR_ROLES)
+    return acting(found, *EDITOR_ROLES)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _risk_access(db: Session, principal: Principal, rid: str, *roles: Role) -> R
     if risk is None:
         raise HTTPException(404)
     found = member_or_404(db, principal, risk.partnership_id)
-    return RiskAccess(_acting(found, *roles) if roles else found, risk)
+    return RiskAccess(acting(found, *roles) if roles else found, risk)
 
 
 @permission

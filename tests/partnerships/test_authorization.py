@@ -54,6 +54,8 @@ ALLOWED_BY = {
     "risk_of_editor": MEMBERS - {"viewer"},
     "risk_of_lead": {"lead"},
     "stage_signatory": {"signatory"},
+    "figures_editor": {"officer", "other_officer", "other_partner_lead", "lead"},
+    "funding_signer": set(),  # chief executives and finance directors: none in the world
     "signoff_revoker": {"signatory"},  # the signer, or their organisation's signatory
 }
 
