@@ -21,6 +21,7 @@ from app.core.paths import STATIC_DIR
 from app.core.security import verify_csrf
 from app.core.settings import Settings, get_settings
 from app.funding import api as funding_api
+from app.funding import views as funding_views
 from app.identity import api as identity_api
 from app.identity import views as identity_views
 from app.mail.service import delivery_loop
@@ -57,6 +58,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     signoff_views.router,
     notify_views.router,
     funding_api.router,
+    funding_views.router,
 )
 
 

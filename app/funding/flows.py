@@ -104,18 +104,8 @@ def supersede_if_changed(
                 )
 
 
-def propose(
-    db: Session,
-    actor: Actor,
-    *,
-    member: Membership,
-    data: dict[str, Any],
-    read_version: int,
-    roadmap: Roadmap,
-    base_url: str,
-) -> FundingProposal:
-    """The lead sets the cost pool and the method (checked; a stale version is refused)."""
-    before = state(db, member.partnership, roadmap)
+def proposal_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The proposal's fields from submitted data, checked (FundingProblem names the field)."""
     try:
         method = Method(str(data.get("method") or ""))
     except ValueError:
@@ -123,7 +113,7 @@ def propose(
     years_raw = str(data.get("years") or "").strip()
     if not years_raw.isdigit() or not 1 <= int(years_raw) <= 50:
         raise FundingProblem("years", "Enter the term as a whole number of years from 1 to 50")
-    values = {
+    values: dict[str, Any] = {
         "method": method,
         "one_off_cost": _money(data, "one_off_cost", "the one-off set-up cost"),
         "annual_cost": _money(data, "annual_cost", "the annual running cost"),
@@ -141,6 +131,22 @@ def propose(
     }
     if method in (Method.DRIVER, Method.HYBRID) and not values["driver_name"]:
         raise FundingProblem("driver_name", "Name the driver, for example caseload or properties")
+    return values
+
+
+def propose(
+    db: Session,
+    actor: Actor,
+    *,
+    member: Membership,
+    data: dict[str, Any],
+    read_version: int,
+    roadmap: Roadmap,
+    base_url: str,
+) -> FundingProposal:
+    """The lead sets the cost pool and the method (checked; a stale version is refused)."""
+    before = state(db, member.partnership, roadmap)
+    values = proposal_values(data)
     current = before.proposal
     if (current.version if current else 0) != read_version:
         raise StaleProposal

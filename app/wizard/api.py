@@ -195,8 +195,10 @@ def answer_history(question: str, db: SessionDep, access: StageReader) -> list[R
     )
     is_statement = question in {s.key for s in access.stage.statements}
     visible = {"shared", access.member.partner.id}
-    if view.can_see_scores or not is_statement:
+    if not is_statement:
         visible |= {o.partner.id for o in view.others}
+    elif view.can_see_scores:  # blind: only partners that have submitted theirs too
+        visible |= {o.partner.id for o in view.others if o.submitted}
     return [
         RevisionOut(
             version=r.revision.version,

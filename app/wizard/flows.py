@@ -131,7 +131,10 @@ def submit_scores(
         return
     answers = answers_of(db, member.partnership.id, stage.key)
     missing = [
-        s.text for s in stage.statements if not answers.get((stage.key, s.key, member.partner.id))
+        s.text
+        for s in stage.statements
+        if (found := answers.get((stage.key, s.key, member.partner.id))) is None
+        or found.value is None
     ]
     if missing:
         raise ScoresIncomplete(missing)

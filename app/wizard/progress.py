@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -149,6 +150,9 @@ def display_value(question_type: QuestionType, value: Any, labels: dict[str, str
         return str(labels.get(value, value))
     if question_type is QuestionType.YES_NO:
         return "Yes" if value == "yes" else "No"
+    if question_type is QuestionType.DATE:
+        day = date.fromisoformat(value)
+        return f"{day.day} {day.strftime('%B %Y')}"
     if question_type is QuestionType.MONEY:
         return f"£{Decimal(value):,.2f}"
     return str(value)

@@ -264,7 +264,8 @@ def stage_view(db: Session, *, stage: Stage, partnership_id: str, partner_id: st
             {
                 k: a
                 for k, a in by_scope.get(partner.id, {}).items()
-                if submitted or k not in statement_keys
+                # Blind scoring: another partner's scores show once both have submitted.
+                if k not in statement_keys or (submitted and (stage.key, partner.id) in submissions)
             },
             (stage.key, partner.id) in submissions,
         )

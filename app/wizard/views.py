@@ -153,6 +153,9 @@ def task_list(request: Request, db: SessionDep, member: Member, roadmap: Roadmap
         )
         for p in progress
     }
+    day1 = next(p.stage.key for p in progress if p.stage.kind == "funding")
+    if member.funding_agreed:
+        states[day1] = ("agreed", "Agreed")
     return render(
         request,
         "wizard/tasks.html",
@@ -212,6 +215,9 @@ def _save_item(
     except StaleAnswer as exc:
         if exc.current is None:
             raise
+        if exc.current.value == value:  # they saved exactly what the caller did: no conflict
+            form.values[f"v:{item.key}"] = str(exc.current.version)
+            return None
         form.values[f"v:{item.key}"] = str(exc.current.version)  # saving again keeps mine
         return _conflict(item, exc.current)
     form.values[f"v:{item.key}"] = str(saved.version)
@@ -333,13 +339,14 @@ def history(
         raise HTTPException(404)
     statements = {s.key for s in access.stage.statements}
     visible = {"shared", access.member.partner.id} | {o.partner.id for o in view.others}
+    scored = {o.partner.id for o in view.others if o.submitted}  # blind until both submitted
     rows = [
         r
         for r in revisions_of(db, access.member.partnership.id, access.stage.key, key)
         if r.answer.scope in visible
         and (
             r.answer.scope in {"shared", access.member.partner.id}
-            or view.can_see_scores
+            or (view.can_see_scores and r.answer.scope in scored)
             or r.answer.question_key not in statements
         )
     ]

@@ -206,3 +206,26 @@ def test_stage_states(client: TestClient, db: Session) -> None:
         ).json()
     }
     assert states["business-scope"] == "in_progress"
+
+
+def test_draft_scores_stay_hidden_even_from_a_partner_that_has_submitted(
+    client: TestClient, db: Session
+) -> None:
+    world = make_world(db)
+    submit = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE}/scores/submit"
+    _score_all(client, world, "officer", 3)
+    assert client.post(submit, headers=world.auth("officer")).status_code == 204
+    _score_all(client, world, "other_officer", 1)  # drafts, not submitted
+    [eastbrook] = _stage(client, world, "officer")["other_partners"]
+    assert eastbrook["scores_submitted"] is False
+    statements = {s.key for s in ROADMAP.stage(STAGE).statements}  # type: ignore[union-attr]
+    assert not statements & {a["key"] for a in eastbrook["answers"]}
+
+
+def test_a_cleared_score_does_not_count_as_scored(client: TestClient, db: Session) -> None:
+    world = make_world(db)
+    _score_all(client, world, "officer", 2)
+    key = ROADMAP.stage(STAGE).statements[0].key  # type: ignore[union-attr]
+    assert _put(client, world, "officer", key, None, 1).status_code == 200
+    submit = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE}/scores/submit"
+    assert client.post(submit, headers=world.auth("officer")).status_code == 422

@@ -1,0 +1,365 @@
+"""The Day 1 page: the proposal (with live recalculation), each partner's figures, every
+method side by side, what-ifs, and the CEO/CFO signature matrix."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from app.core.deps import RoadmapDep, SessionDep
+from app.core.flash import flash
+from app.core.forms import Form, read_form
+from app.core.templating import render
+from app.funding import flows, formula
+from app.funding.api import percent
+from app.funding.models import FundingRole
+from app.funding.permissions import (
+    INPUT_ROLES,
+    FiguresEditor,
+    FundingLead,
+    FundingMember,
+    FundingSigner,
+)
+from app.funding.service import FundingState, state, to_inputs, to_proposal
+from app.identity.deps import actor_of
+from app.partnerships.models import Role
+from app.partnerships.permissions import Membership
+
+router = APIRouter(include_in_schema=False)
+METHOD_LABELS = {
+    formula.Method.EQUAL: "Equal shares",
+    formula.Method.POPULATION: "In proportion to population",
+    formula.Method.DRIVER: "In proportion to a usage or demand driver",
+    formula.Method.BUDGET: "In proportion to budget",
+    formula.Method.FIXED: "Fixed agreed percentages",
+    formula.Method.HYBRID: "A base split equally, the rest by a driver",
+}
+
+
+def _proposal_form(current: FundingState) -> Form:
+    p = current.proposal
+    if p is None:
+        return Form({"version": "0", "years": "5", "annual_uplift_percent": "0"})
+    return Form(
+        {
+            "method": p.method.value,
+            "one_off_cost": format(p.one_off_cost, "f"),
+            "annual_cost": format(p.annual_cost, "f"),
+            "years": str(p.years),
+            "annual_uplift_percent": format(p.annual_uplift_percent.normalize(), "f"),
+            "base_share_percent": format(p.base_share_percent.normalize(), "f")
+            if p.base_share_percent is not None
+            else "",
+            "driver_name": p.driver_name or "",
+            "savings_method": p.savings_method or "",
+            "exit_terms": p.exit_terms or "",
+            "version": str(p.version),
+        }
+    )
+
+
+def _figures_form(current: FundingState, member: Membership) -> Form:
+    row = current.inputs.get(member.partner.id)
+    values = {
+        name: format(getattr(row, name).normalize(), "f")
+        for name in flows.INPUT_FIELDS
+        if row and getattr(row, name) is not None
+    }
+    return Form(values)
+
+
+def _what_if(request: Request, current: FundingState) -> tuple[str, Any] | None:
+    """The what-if asked for in the query string: a partner leaving, or an organisation joining."""
+    if current.proposal is None or current.problems:
+        return None
+    figures = to_inputs(current.partners, current.inputs)
+    leaving = request.query_params.get("leave")
+    if leaving:
+        name = next((o.name for p, o in current.partners if p.id == leaving), None)
+        if name is None:
+            return None
+        return (
+            f"If {name} left",
+            formula.what_if_leaves(to_proposal(current.proposal), figures, leaving),
+        )
+    joining = request.query_params.get("join_name", "").strip()[:200]
+    if joining:
+
+        def number(name: str) -> Decimal | None:
+            try:
+                value = Decimal(request.query_params.get(name, "").replace(",", ""))
+            except InvalidOperation:
+                return None
+            return value if value.is_finite() and value >= 0 else None
+
+        newcomer = formula.PartnerInputs(
+            partner_id="newcomer",
+            name=joining,
+            population=number("join_population"),
+            driver=number("join_driver"),
+            budget=number("join_budget"),
+            percentage=None,
+        )
+        return (
+            f"If {joining} joined",
+            formula.what_if_joins(to_proposal(current.proposal), figures, newcomer),
+        )
+    return None
+
+
+def _page(
+    request: Request,
+    member: Membership,
+    current: FundingState,
+    *,
+    proposal_form: Form,
+    figures_form: Form,
+    sign_form: Form,
+    status: int = 200,
+    preview_problems: list[str] | None = None,
+) -> Response:
+    return render(
+        request,
+        "funding/page.html",
+        {
+            "member": member,
+            "funding": current,
+            "proposal_form": proposal_form,
+            "figures_form": figures_form,
+            "sign_form": sign_form,
+            "methods": METHOD_LABELS,
+            "percent": percent,
+            "what_if": _what_if(request, current),
+            "Role": Role,
+            "FundingRole": FundingRole,
+            "is_table": lambda x: isinstance(x, formula.Table),
+            "can_propose": member.active and member.is_lead,
+            **(
+                {"preview": True, "preview_problems": preview_problems}
+                if preview_problems is not None
+                else {}
+            ),
+            "can_enter": member.active and member.has(*INPUT_ROLES),
+            "signing_roles": [
+                r
+                for r in (FundingRole.CEO, FundingRole.CFO)
+                if member.active and member.has(Role(r.value))
+            ],
+        },
+        status_code=status,
+    )
+
+
+@router.get("/partnerships/{pid}/funding")
+def funding_page(
+    request: Request, db: SessionDep, member: FundingMember, roadmap: RoadmapDep
+) -> Response:
+    """Day 1: the funding formula."""
+    current = state(db, member.partnership, roadmap)
+    return _page(
+        request,
+        member,
+        current,
+        proposal_form=_proposal_form(current),
+        figures_form=_figures_form(current, member),
+        sign_form=Form(),
+    )
+
+
+@router.post("/partnerships/{pid}/funding/proposal")
+async def propose(
+    request: Request, db: SessionDep, lead: FundingLead, roadmap: RoadmapDep
+) -> Response:
+    """Save the proposal (or, with JavaScript off, "Recalculate" shows the figures unsaved)."""
+    form = await read_form(request)
+    if "recalculate" in form.values:
+        return _preview(request, db, lead, roadmap, form, fragment=False)
+    read = form.get("version", "0")
+    try:
+        flows.propose(
+            db,
+            actor_of(request, lead.principal),
+            member=lead,
+            data=form.values,
+            read_version=int(read) if read.isdigit() else 0,
+            roadmap=roadmap,
+            base_url=request.app.state.settings.base_url,
+        )
+    except flows.FundingProblem as exc:
+        form.error(exc.field, str(exc))
+    except flows.StaleProposal:
+        form.error(
+            "method",
+            "Someone else changed the proposal while you were editing it. "
+            "Their version is shown; make your changes again.",
+        )
+        db.rollback()
+        current = state(db, lead.partnership, roadmap)
+        return _page(
+            request,
+            lead,
+            current,
+            proposal_form=Form(_proposal_form(current).values, form.errors),
+            figures_form=_figures_form(current, lead),
+            sign_form=Form(),
+            status=409,
+        )
+    if not form.ok:
+        db.rollback()
+        current = state(db, lead.partnership, roadmap)
+        return _page(
+            request,
+            lead,
+            current,
+            proposal_form=form,
+            figures_form=_figures_form(current, lead),
+            sign_form=Form(),
+            status=400,
+        )
+    db.commit()
+    response = RedirectResponse(f"/partnerships/{lead.partnership.id}/funding", status_code=303)
+    flash(
+        request, response, "The funding proposal is saved. Any earlier signatures no longer count."
+    )
+    return response
+
+
+def _preview(
+    request: Request,
+    db: SessionDep,
+    lead: Membership,
+    roadmap: RoadmapDep,
+    form: Form,
+    *,
+    fragment: bool,
+) -> Response:
+    current = state(db, lead.partnership, roadmap)
+    figures = to_inputs(current.partners, current.inputs)
+    problems: list[str] = []
+    try:
+        values = flows.proposal_values(form.values)
+        proposal = formula.Proposal(
+            **{k: v for k, v in values.items() if k not in ("savings_method", "exit_terms")}
+        )
+        found = formula.validate(proposal, figures)
+        problems = [p.message for p in found]
+        current.table = None if found else formula.contributions(proposal, figures)
+        current.comparison = formula.compare_methods(proposal, figures)
+        current.problems = found
+    except flows.FundingProblem as exc:
+        form.error(exc.field, str(exc))
+        problems = [str(exc)]
+    if fragment:
+        return render(
+            request,
+            "funding/_tables.html",
+            {
+                "funding": current,
+                "methods": METHOD_LABELS,
+                "percent": percent,
+                "is_table": lambda x: isinstance(x, formula.Table),
+                "preview": True,
+                "preview_problems": problems,
+            },
+        )
+    return _page(
+        request,
+        lead,
+        current,
+        proposal_form=form,
+        figures_form=_figures_form(current, lead),
+        sign_form=Form(),
+        preview_problems=problems,
+    )
+
+
+@router.post("/partnerships/{pid}/funding/preview")
+async def preview(
+    request: Request, db: SessionDep, lead: FundingLead, roadmap: RoadmapDep
+) -> Response:
+    """htmx: the tables recalculated from the proposal as typed, before it is saved."""
+    return _preview(request, db, lead, roadmap, await read_form(request), fragment=True)
+
+
+@router.post("/partnerships/{pid}/funding/figures")
+async def enter_figures(
+    request: Request, db: SessionDep, member: FiguresEditor, roadmap: RoadmapDep
+) -> Response:
+    """A partner's own figures."""
+    form = await read_form(request)
+    try:
+        flows.enter_inputs(
+            db,
+            actor_of(request, member.principal),
+            member=member,
+            data=form.values,
+            roadmap=roadmap,
+            base_url=request.app.state.settings.base_url,
+        )
+    except flows.FundingProblem as exc:
+        form.error(exc.field, str(exc))
+        db.rollback()
+        current = state(db, member.partnership, roadmap)
+        return _page(
+            request,
+            member,
+            current,
+            proposal_form=_proposal_form(current),
+            figures_form=form,
+            sign_form=Form(),
+            status=400,
+        )
+    db.commit()
+    response = RedirectResponse(
+        f"/partnerships/{member.partnership.id}/funding#figures", status_code=303
+    )
+    flash(request, response, "Your organisation's figures are saved")
+    return response
+
+
+@router.post("/partnerships/{pid}/funding/sign")
+async def sign(
+    request: Request, db: SessionDep, member: FundingSigner, roadmap: RoadmapDep
+) -> Response:
+    """A CEO or CFO signs the formula as it stands, entering their password again."""
+    form = await read_form(request)
+    try:
+        role = FundingRole(form.get("role"))
+        flows.sign(
+            db,
+            actor_of(request, member.principal),
+            member=member,
+            role=role,
+            password=form.get("password"),
+            roadmap=roadmap,
+            base_url=request.app.state.settings.base_url,
+        )
+    except ValueError as exc:
+        form.error(
+            "password"
+            if isinstance(exc, flows.FundingProblem) and exc.field == "password"
+            else "role",
+            str(exc)
+            if isinstance(exc, flows.FundingProblem)
+            else "Select the role you are signing in",
+        )
+        db.rollback()
+        current = state(db, member.partnership, roadmap)
+        return _page(
+            request,
+            member,
+            current,
+            proposal_form=_proposal_form(current),
+            figures_form=_figures_form(current, member),
+            sign_form=form,
+            status=400,
+        )
+    db.commit()
+    response = RedirectResponse(
+        f"/partnerships/{member.partnership.id}/funding#signatures", status_code=303
+    )
+    flash(request, response, "You have signed the funding formula for your organisation")
+    return response
