@@ -139,19 +139,33 @@ def test_each_caller_gets_what_their_roles_allow(
                 roles=[Role.OFFICER],
                 base_url="http://testserver",
             )
-            comment = Comment(partnership_id=world.partnership.id, stage_key="business-scope",
-                              question_key="business-need", author_id=world.users["officer"].id,
-                              partner_id=world.lead_partner.id, body="Is this narrow enough?")
+            comment = Comment(
+                partnership_id=world.partnership.id,
+                stage_key="business-scope",
+                question_key="business-need",
+                author_id=world.users["officer"].id,
+                partner_id=world.lead_partner.id,
+                body="Is this narrow enough?",
+            )
             db.add(comment)
             risk = make_risk(db, world, app.state.roadmap)
-            signoff = SignOff(partnership_id=world.partnership.id, stage_key="business-scope",
-                              partner_id=world.lead_partner.id, user_id=world.users["signatory"].id,
-                              decision=Decision.SIGNED, content={}, content_hash="0" * 64,
-                              roadmap_version="2026.1")
+            signoff = SignOff(
+                partnership_id=world.partnership.id,
+                stage_key="business-scope",
+                partner_id=world.lead_partner.id,
+                user_id=world.users["signatory"].id,
+                decision=Decision.SIGNED,
+                content={},
+                content_hash="0" * 64,
+                roadmap_version="2026.1",
+            )
             db.add(signoff)
             db.commit()
-            url = (_fill(route.path, world, invitation.id, comment.id)
-                   .replace("{rid}", risk.id).replace("{sid}", signoff.id))
+            url = (
+                _fill(route.path, world, invitation.id, comment.id)
+                .replace("{rid}", risk.id)
+                .replace("{sid}", signoff.id)
+            )
             for who in CALLERS:
                 status = _call(client, method, url, world, who)
                 if who == "anonymous":
