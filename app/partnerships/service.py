@@ -182,21 +182,43 @@ def _invite(
         partnership_id=partnership.id,
         after={"email": email, "partner_id": partner.id, "roles": invitation.roles},
     )
+    _send_link(
+        db,
+        invitation,
+        partnership=partnership,
+        organisation_name=organisation_name,
+        inviter=inviter,
+        token=token,
+        base_url=base_url,
+    )
+    return invitation, token
+
+
+def _send_link(
+    db: Session,
+    invitation: Invitation,
+    *,
+    partnership: Partnership,
+    organisation_name: str,
+    inviter: User,
+    token: str,
+    base_url: str,
+) -> None:
+    """Email the invitation link: the only place the token ever goes."""
     queue(
         db,
-        to=email,
+        to=invitation.email,
         template="invitation",
         partnership_id=partnership.id,
         context={
             "partnership": partnership,
             "organisation_name": organisation_name,
             "inviter": inviter,
-            "roles": roles,
+            "roles": [Role(r) for r in invitation.roles],
             "link": f"{base_url}/invitations/accept?token={token}",
             "expires_at": invitation.expires_at,
         },
     )
-    return invitation, token
 
 
 def invite_partner(
@@ -395,19 +417,14 @@ def resend_invitation(
         partnership_id=invitation.partnership_id,
         after={"email": invitation.email},
     )
-    queue(
+    _send_link(
         db,
-        to=invitation.email,
-        template="invitation",
-        partnership_id=partnership.id,
-        context={
-            "partnership": partnership,
-            "organisation_name": organisation.name if organisation else "",
-            "inviter": inviter,
-            "roles": [Role(r) for r in invitation.roles],
-            "link": f"{base_url}/invitations/accept?token={token}",
-            "expires_at": invitation.expires_at,
-        },
+        invitation,
+        partnership=partnership,
+        organisation_name=organisation.name,
+        inviter=inviter,
+        token=token,
+        base_url=base_url,
     )
     return token
 
