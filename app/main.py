@@ -28,6 +28,8 @@ from app.mail.service import delivery_loop
 from app.notify import views as notify_views
 from app.partnerships import api as partnership_api
 from app.partnerships import views as partnership_views
+from app.readiness import api as readiness_api
+from app.readiness import views as readiness_views
 from app.risks import api as risk_api
 from app.risks import views as risk_views
 from app.signoff import api as signoff_api
@@ -59,6 +61,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     notify_views.router,
     funding_api.router,
     funding_views.router,
+    readiness_api.router,
+    readiness_views.router,
 )
 
 

@@ -8,6 +8,7 @@ from app.identity import models as identity_models
 from app.mail import models as mail_models
 from app.notify import models as notify_models
 from app.partnerships import models as partnership_models
+from app.readiness import models as readiness_models
 from app.risks import models as risk_models
 from app.signoff import models as signoff_models
 from app.wizard import models as wizard_models
@@ -22,6 +23,7 @@ __all__ = [
     "metadata",
     "notify_models",
     "partnership_models",
+    "readiness_models",
     "risk_models",
     "signoff_models",
     "wizard_models",

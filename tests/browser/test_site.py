@@ -1,6 +1,7 @@
 """The public pages in a real browser: accessible, self-contained, styled, script running."""
 
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -38,7 +39,7 @@ def test_skip_link_goes_to_the_content(page: Page, server: str) -> None:
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main-content")
+    expect(page).to_have_url(re.compile(r"#main-content$"))  # waits: the jump is asynchronous
 
 
 def test_error_page(page: Page, server: str) -> None:

@@ -1,0 +1,64 @@
+"""JSON API: readiness as it stands, and collecting a snapshot (CONTRACT.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from app.core.deps import RoadmapDep, SessionDep
+from app.identity.deps import actor_of
+from app.partnerships.permissions import Lead, Member
+from app.readiness import service
+
+router = APIRouter(prefix="/api/v1", tags=["readiness"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Only the partnership lead collects readiness"},
+    404: {"description": "No such partnership that you are part of"},
+}
+
+
+class SnapshotOut(BaseModel):
+    id: str
+    collected_by: str
+    collected_at: datetime
+    verdict: str
+    content_hash: str
+    data: dict[str, Any]
+
+
+@router.get(
+    "/partnerships/{pid}/readiness",
+    responses=ERRORS,
+    summary="Scores per partner and dimension, the partnership's, blockers, verdict",
+)
+def get_readiness(db: SessionDep, member: Member, roadmap: RoadmapDep) -> dict[str, Any]:
+    """Scores are decimal strings from 0 to 100; the partnership's is its weakest partner's."""
+    return service.to_data(service.current(db, member.partnership, roadmap))
+
+
+@router.post(
+    "/partnerships/{pid}/readiness/snapshots",
+    status_code=201,
+    responses=ERRORS,
+    summary="Collect and freeze the readiness as it stands (lead only)",
+)
+def collect(request: Request, db: SessionDep, lead: Lead, roadmap: RoadmapDep) -> SnapshotOut:
+    snapshot = service.collect(
+        db,
+        actor_of(request, lead.principal),
+        partnership=lead.partnership,
+        roadmap=roadmap,
+        user_id=lead.principal.user.id,
+    )
+    db.commit()
+    return SnapshotOut(
+        id=snapshot.id,
+        collected_by=snapshot.collected_by,
+        collected_at=snapshot.collected_at,
+        verdict=snapshot.verdict,
+        content_hash=snapshot.content_hash,
+        data=snapshot.data,
+    )

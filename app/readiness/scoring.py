@@ -1,0 +1,566 @@
+"""Readiness scoring: per partner, per dimension, per driver; the action plan and the verdict.
+
+Pure and exact: frozen dataclasses in, frozen dataclasses out, no database, no web framework and
+no floats. The model follows the brief (§5) and the roadmap's `readiness` section:
+
+- A score (0-4) on a statement counts with the statement's weight. A partner's score for a stage
+  is the weighted mean of its scored statements, scaled to 0-100 (mean / 4 x 100), computed
+  exactly (as a fraction) and then rounded once to one decimal place, halves rounded up
+  (ROUND_HALF_UP: 62.45 -> 62.5). Unscored statements are left out of the mean; the partner is
+  marked incomplete for that stage and an "unscored" blocker is raised. A stage with nothing
+  scored has no score (None).
+- The partnership's score for a stage is the weakest partner's score (a partnership is as ready
+  as its least ready member), among the partners that have scored anything there; beside it are
+  the mean of the partners' scores (rounded the same way) and the spread (max - min), which shows
+  where partners disagree most.
+- Red/amber/green comes from `roadmap.readiness.rag`: below `red_below` is red, below
+  `amber_below` amber, otherwise green.
+- The action plan is every statement scored below `roadmap.readiness.action_below`, sorted by stage
+  number, then score (lowest first), then partner name.
+- The verdict is "ready" only when funding is agreed, every dimension stage is agreed, no open
+  high risk lacks a mitigation, no evidence has expired and every partner has scored every
+  statement; otherwise it is "not ready" and lists the blockers.
+
+The nine dimensions are the stages of kind "dimension"; Day 1 funding (stage 0) has readiness
+statements too, so it appears in `Assessment.stages`, the action plan and the evidence and
+unscored blockers, but not in `Assessment.dimensions`, the driver view or the radar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from app.wizard.definition import Driver, RagThresholds, Roadmap, Stage, Statement
+
+SCALE_MAX = 4
+ONE_PLACE = Decimal("0.1")
+
+# A stored score, as `app.wizard.values.normalise_score` returns it:
+# {"score": 0-4, "evidence": str, "evidence_url": str | None, "valid_until": "YYYY-MM-DD" | None}
+StoredScore = Mapping[str, Any]
+# (stage key, statement key)
+ScoreKey = tuple[str, str]
+# (risk id, title) of an open high risk that has no mitigation
+OpenRisk = tuple[str, str]
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+class Rag(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    NOT_SCORED = "not scored"
+
+
+class Verdict(StrEnum):
+    READY = "ready"
+    NOT_READY = "not ready"
+
+
+class BlockerKind(StrEnum):
+    """In the order blockers are listed."""
+
+    FUNDING = "funding"
+    STAGE = "stage"
+    RISK = "risk"
+    EVIDENCE = "evidence"
+    UNSCORED = "unscored"
+
+
+BLOCKER_ORDER = {kind: i for i, kind in enumerate(BlockerKind)}
+DRIVER_ORDER = tuple(Driver)
+
+
+# --- Inputs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerScores:
+    """One partner's readiness scores: (stage key, statement key) -> stored score or None."""
+
+    partner_id: str
+    name: str
+    scores: Mapping[ScoreKey, StoredScore | None]
+
+
+# --- Outputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerStageScore:
+    """One partner's score for one stage."""
+
+    partner_id: str
+    partner_name: str
+    score: Decimal | None
+    rag: Rag
+    scored: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.total
+
+
+@dataclass(frozen=True)
+class StageReadiness:
+    """One stage: each partner's score, the partnership's (weakest) score, the mean and spread."""
+
+    stage_key: str
+    number: int
+    title: str
+    kind: str
+    partners: tuple[PartnerStageScore, ...]
+    score: Decimal | None
+    mean: Decimal | None
+    spread: Decimal | None
+    rag: Rag
+    weakest_partner_ids: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every partner has scored every statement of this stage."""
+        return all(p.complete for p in self.partners)
+
+    def partner(self, partner_id: str) -> PartnerStageScore | None:
+        """This partner's score here, or None."""
+        return next((p for p in self.partners if p.partner_id == partner_id), None)
+
+
+@dataclass(frozen=True)
+class DriverScore:
+    driver: Driver
+    score: Decimal | None
+    rag: Rag
+    scored: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PartnerDrivers:
+    """One partner's readiness read by driver across the nine dimensions."""
+
+    partner_id: str
+    partner_name: str
+    drivers: tuple[DriverScore, ...]
+
+    def driver(self, driver: Driver) -> DriverScore:
+        return next(d for d in self.drivers if d.driver is driver)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A statement scored below the action threshold, and what the next level up looks like."""
+
+    stage_key: str
+    stage_number: int
+    stage_title: str
+    statement_key: str
+    statement_text: str
+    driver: Driver
+    partner_id: str
+    partner_name: str
+    score: int
+    next_level: int
+    next_level_text: str
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why the partnership is not ready.
+
+    `link_hint` is where to fix it, as a path relative to the partnership's pages
+    (`/partnerships/{pid}/` + link_hint): "funding", "stages/<key>" or "risks".
+    """
+
+    kind: BlockerKind
+    message: str
+    stage_key: str | None
+    partner_id: str | None
+    link_hint: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    verdict: Verdict
+    blockers: tuple[Blocker, ...]
+    stages: tuple[StageReadiness, ...]
+    drivers: tuple[PartnerDrivers, ...]
+    actions: tuple[Action, ...]
+    partners: tuple[tuple[str, str], ...]  # (partner id, name), sorted by name then id
+    rag_thresholds: RagThresholds
+    action_below: int
+    today: dt.date
+
+    @property
+    def ready(self) -> bool:
+        return self.verdict is Verdict.READY
+
+    @property
+    def dimensions(self) -> tuple[StageReadiness, ...]:
+        """The nine dimension stages (not Day 1 funding), in roadmap order."""
+        return tuple(s for s in self.stages if s.kind == "dimension")
+
+    def stage(self, key: str) -> StageReadiness | None:
+        return next((s for s in self.stages if s.stage_key == key), None)
+
+    def radar_data(
+        self, *, partnership_label: str | None = None
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[Decimal | None, ...]], ...]]:
+        """Axes (dimension titles) and one series per partner, ready for `radar.radar_svg`.
+
+        With `partnership_label`, the partnership's (weakest) scores come first as a series.
+        """
+        dims = self.dimensions
+        axes = tuple(d.title for d in dims)
+        series: list[tuple[str, tuple[Decimal | None, ...]]] = []
+        if partnership_label is not None:
+            series.append((partnership_label, tuple(d.score for d in dims)))
+        for partner_id, name in self.partners:
+            values = []
+            for d in dims:
+                own = d.partner(partner_id)
+                values.append(own.score if own else None)
+            series.append((name, tuple(values)))
+        return axes, tuple(series)
+
+
+# --- Arithmetic -----------------------------------------------------------------------------
+
+
+def round_one_place(value: Fraction | Decimal) -> Decimal:
+    """Round exactly to one decimal place, halves away from zero (ROUND_HALF_UP)."""
+    exact = Fraction(value)
+    tenths = math.floor(abs(exact) * 10 + Fraction(1, 2))
+    signed = -tenths if exact < 0 else tenths
+    return (Decimal(signed) / 10).quantize(ONE_PLACE)
+
+
+def weighted_score(pairs: Iterable[tuple[Decimal, int]]) -> Decimal | None:
+    """Weighted mean of (weight, score 0-4) pairs on 0-100, one decimal place; None if empty."""
+    total_weight = Fraction(0)
+    total = Fraction(0)
+    for weight, score in pairs:
+        total_weight += Fraction(weight)
+        total += Fraction(weight) * score
+    if total_weight == 0:
+        return None
+    return round_one_place(total * 100 / (total_weight * SCALE_MAX))
+
+
+def mean(values: Sequence[Decimal]) -> Decimal | None:
+    """Arithmetic mean, one decimal place (ROUND_HALF_UP); None if empty."""
+    if not values:
+        return None
+    return round_one_place(sum((Fraction(v) for v in values), Fraction(0)) / len(values))
+
+
+def rag(score: Decimal | None, thresholds: RagThresholds) -> Rag:
+    """Red below `red_below`, amber below `amber_below`, otherwise green."""
+    if score is None:
+        return Rag.NOT_SCORED
+    if score < thresholds.red_below:
+        return Rag.RED
+    if score < thresholds.amber_below:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def score_value(stored: StoredScore | None) -> int | None:
+    """The 0-4 score in a stored score, or None when there is none."""
+    if stored is None:
+        return None
+    raw = stored.get("score")
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= SCALE_MAX:
+        raise ValueError(f"a readiness score must be a whole number from 0 to 4, not {raw!r}")
+    return raw
+
+
+def valid_until(stored: StoredScore | None) -> dt.date | None:
+    """The date a score's evidence is valid until, or None."""
+    if stored is None:
+        return None
+    raw = stored.get("valid_until")
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    return dt.date.fromisoformat(str(raw))
+
+
+def long_date(day: dt.date) -> str:
+    """3 March 2026 (GOV.UK style, whatever the locale)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+# --- The assessment -------------------------------------------------------------------------
+
+
+def _scored(
+    partner: PartnerScores, stage: Stage, statements: Iterable[Statement]
+) -> list[tuple[Statement, int]]:
+    found = []
+    for statement in statements:
+        value = score_value(partner.scores.get((stage.key, statement.key)))
+        if value is not None:
+            found.append((statement, value))
+    return found
+
+
+def _stage_readiness(
+    stage: Stage, partners: Sequence[PartnerScores], thresholds: RagThresholds
+) -> StageReadiness:
+    own: list[PartnerStageScore] = []
+    for partner in partners:
+        scored = _scored(partner, stage, stage.statements)
+        score = weighted_score((s.weight, v) for s, v in scored)
+        own.append(
+            PartnerStageScore(
+                partner_id=partner.partner_id,
+                partner_name=partner.name,
+                score=score,
+                rag=rag(score, thresholds),
+                scored=len(scored),
+                total=len(stage.statements),
+            )
+        )
+    values = [p.score for p in own if p.score is not None]
+    weakest = min(values) if values else None
+    return StageReadiness(
+        stage_key=stage.key,
+        number=stage.number,
+        title=stage.title,
+        kind=stage.kind,
+        partners=tuple(own),
+        score=weakest,
+        mean=mean(values),
+        spread=(max(values) - weakest) if weakest is not None else None,
+        rag=rag(weakest, thresholds),
+        weakest_partner_ids=tuple(
+            p.partner_id for p in own if weakest is not None and p.score == weakest
+        ),
+    )
+
+
+def _drivers(
+    partner: PartnerScores, dimensions: Sequence[Stage], thresholds: RagThresholds
+) -> PartnerDrivers:
+    result = []
+    for driver in DRIVER_ORDER:
+        pairs: list[tuple[Decimal, int]] = []
+        total = 0
+        for stage in dimensions:
+            tagged = [s for s in stage.statements if s.driver is driver]
+            total += len(tagged)
+            pairs += [(s.weight, v) for s, v in _scored(partner, stage, tagged)]
+        score = weighted_score(pairs)
+        result.append(DriverScore(driver, score, rag(score, thresholds), len(pairs), total))
+    return PartnerDrivers(partner.partner_id, partner.name, tuple(result))
+
+
+def _actions(roadmap: Roadmap, partners: Sequence[PartnerScores]) -> list[Action]:
+    below = roadmap.readiness.action_below
+    actions = []
+    for stage in roadmap.stages:
+        for partner in partners:
+            for statement, value in _scored(partner, stage, stage.statements):
+                if value >= below:
+                    continue
+                actions.append(
+                    Action(
+                        stage_key=stage.key,
+                        stage_number=stage.number,
+                        stage_title=stage.title,
+                        statement_key=statement.key,
+                        statement_text=statement.text,
+                        driver=statement.driver,
+                        partner_id=partner.partner_id,
+                        partner_name=partner.name,
+                        score=value,
+                        next_level=value + 1,
+                        next_level_text=statement.levels[value + 1],
+                    )
+                )
+    order = {(s.key, st.key): i for s in roadmap.stages for i, st in enumerate(s.statements)}
+    actions.sort(
+        key=lambda a: (
+            a.stage_number,
+            a.score,
+            a.partner_name,
+            a.partner_id,
+            order[(a.stage_key, a.statement_key)],
+        )
+    )
+    return actions
+
+
+def _evidence_blockers(
+    roadmap: Roadmap, partners: Sequence[PartnerScores], today: dt.date
+) -> list[Blocker]:
+    blockers = []
+    for stage in roadmap.stages:
+        for partner in partners:
+            for statement in stage.statements:
+                stored = partner.scores.get((stage.key, statement.key))
+                if score_value(stored) is None:
+                    continue
+                until = valid_until(stored)
+                if until is None or until >= today:
+                    continue
+                blockers.append(
+                    Blocker(
+                        kind=BlockerKind.EVIDENCE,
+                        message=(
+                            f'{partner.name}\'s evidence for "{statement.text}" '
+                            f"({stage.title}) expired on {long_date(until)}."
+                        ),
+                        stage_key=stage.key,
+                        partner_id=partner.partner_id,
+                        link_hint=f"stages/{stage.key}",
+                    )
+                )
+    return blockers
+
+
+def _unscored_blockers(
+    stages: Sequence[StageReadiness], partners: Sequence[PartnerScores]
+) -> list[Blocker]:
+    if not partners:
+        return [
+            Blocker(
+                kind=BlockerKind.UNSCORED,
+                message="No partner has scored its readiness yet.",
+                stage_key=None,
+                partner_id=None,
+                link_hint="roadmap",
+            )
+        ]
+    blockers = []
+    for stage in stages:
+        for own in stage.partners:
+            if own.complete:
+                continue
+            noun = "statement" if own.total == 1 else "statements"
+            if own.scored == 0:
+                what = f"any of the {own.total} readiness {noun}"
+            else:
+                what = f"{own.total - own.scored} of the {own.total} readiness {noun}"
+            blockers.append(
+                Blocker(
+                    kind=BlockerKind.UNSCORED,
+                    message=f"{own.partner_name} has not scored {what} in {stage.title} yet.",
+                    stage_key=stage.stage_key,
+                    partner_id=own.partner_id,
+                    link_hint=f"stages/{stage.stage_key}",
+                )
+            )
+    return blockers
+
+
+def assess(
+    roadmap: Roadmap,
+    partners: Sequence[PartnerScores],
+    *,
+    funding_agreed: bool,
+    stages_agreed: Mapping[str, bool],
+    risks: Sequence[OpenRisk],
+    today: dt.date,
+) -> Assessment:
+    """The partnership's readiness: scores, drivers, action plan, blockers and verdict.
+
+    `stages_agreed` maps each dimension stage's key to whether every partner has agreed it (a
+    missing key counts as not agreed); `risks` are the open high risks without a mitigation.
+    """
+    ids = [p.partner_id for p in partners]
+    if len(set(ids)) != len(ids):
+        raise ValueError("each partner may appear only once")
+    ordered = sorted(partners, key=lambda p: (p.name, p.partner_id))
+    thresholds = roadmap.readiness.rag
+    stages = sorted(roadmap.stages, key=lambda s: s.number)
+    dimensions = [s for s in stages if s.kind == "dimension"]
+
+    readiness = tuple(_stage_readiness(s, ordered, thresholds) for s in stages)
+
+    blockers: list[Blocker] = []
+    if not funding_agreed:
+        funding = next((s for s in stages if s.kind == "funding"), None)
+        blockers.append(
+            Blocker(
+                kind=BlockerKind.FUNDING,
+                message="Day 1 funding is not agreed by every partner yet.",
+                stage_key=funding.key if funding else None,
+                partner_id=None,
+                link_hint="funding",
+            )
+        )
+    for stage in dimensions:
+        if not stages_agreed.get(stage.key, False):
+            blockers.append(
+                Blocker(
+                    kind=BlockerKind.STAGE,
+                    message=f"{stage.title} is not agreed by every partner yet.",
+                    stage_key=stage.key,
+                    partner_id=None,
+                    link_hint=f"stages/{stage.key}",
+                )
+            )
+    for _risk_id, title in sorted(risks, key=lambda r: (r[1], r[0])):
+        blockers.append(
+            Blocker(
+                kind=BlockerKind.RISK,
+                message=f'The high risk "{title}" is open and has no mitigation.',
+                stage_key=None,
+                partner_id=None,
+                link_hint="risks",
+            )
+        )
+    blockers += _evidence_blockers(roadmap, ordered, today)
+    blockers += _unscored_blockers(readiness, ordered)
+
+    numbers = {s.key: s.number for s in stages}
+    names = {p.partner_id: p.name for p in ordered}
+    # A stable sort: within one kind, stage and partner, the order built above stands.
+    blockers.sort(
+        key=lambda b: (
+            BLOCKER_ORDER[b.kind],
+            numbers.get(b.stage_key, -1) if b.stage_key else -1,
+            names.get(b.partner_id, "") if b.partner_id else "",
+            b.partner_id or "",
+        )
+    )
+    return Assessment(
+        verdict=Verdict.NOT_READY if blockers else Verdict.READY,
+        blockers=tuple(blockers),
+        stages=readiness,
+        drivers=tuple(_drivers(p, dimensions, thresholds) for p in ordered),
+        actions=tuple(_actions(roadmap, ordered)),
+        partners=tuple((p.partner_id, p.name) for p in ordered),
+        rag_thresholds=thresholds,
+        action_below=roadmap.readiness.action_below,
+        today=today,
+    )
