@@ -222,7 +222,9 @@ async def propose(
     db.commit()
     response = RedirectResponse(f"/partnerships/{lead.partnership.id}/funding", status_code=303)
     flash(
-        request, response, "The funding proposal is saved. Any earlier signatures no longer count."
+        request,
+        response,
+        "The funding proposal is saved. If anyone had signed, they must sign again.",
     )
     return response
 
@@ -252,6 +254,7 @@ def _preview(
     except flows.FundingProblem as exc:
         form.error(exc.field, str(exc))
         problems = [str(exc)]
+        current.table, current.comparison = None, {}  # never show the saved figures as "typed"
     if fragment:
         return render(
             request,
