@@ -16,6 +16,9 @@ from app.identity.schemas import (
     MeOut,
     OrganisationOut,
     PasswordChange,
+    PersonalTokenCreated,
+    PersonalTokenIn,
+    PersonalTokenOut,
     ResetConfirm,
     ResetRequest,
     TokenRequest,
@@ -186,4 +189,53 @@ def enable_user(user_id: str, request: Request, db: SessionDep, admin: SiteAdmin
     if user is None:
         raise HTTPException(404)
     flows.set_active(db, actor_of(request, admin), user=user, active=True)
+    db.commit()
+
+
+def _token_out(t: ApiToken) -> PersonalTokenOut:
+    return PersonalTokenOut(
+        id=t.id,
+        name=t.name,
+        can_write=t.can_write,
+        created_at=t.created_at,
+        expires_at=t.expires_at,
+        last_used_at=t.last_used_at,
+    )
+
+
+@router.post("/me/tokens", status_code=201, summary="Create a personal access token (shown once)")
+def create_personal_token(
+    body: PersonalTokenIn, request: Request, db: SessionDep, principal: CurrentPrincipal
+) -> PersonalTokenCreated:
+    """A read-only token (the default) can only GET; a read-write token acts as you."""
+    api_token, token = flows.create_personal_token(
+        db,
+        actor_of(request, principal),
+        user=principal.user,
+        name=body.name,
+        can_write=body.can_write,
+        days=body.expires_in_days,
+    )
+    db.commit()
+    return PersonalTokenCreated(**_token_out(api_token).model_dump(), token=token)
+
+
+@router.get("/me/tokens", summary="Your personal access tokens (never the tokens themselves)")
+def list_personal_tokens(db: SessionDep, principal: CurrentPrincipal) -> list[PersonalTokenOut]:
+    return [_token_out(t) for t in flows.personal_tokens(db, principal.user.id)]
+
+
+@router.delete(
+    "/me/tokens/{token_id}",
+    status_code=204,
+    summary="Revoke a personal access token",
+    responses={404: {"description": "No such token of yours"}},
+)
+def revoke_personal_token(
+    token_id: str, request: Request, db: SessionDep, principal: CurrentPrincipal
+) -> None:
+    if not flows.revoke_token(
+        db, actor_of(request, principal), user=principal.user, token_id=token_id
+    ):
+        raise HTTPException(404)
     db.commit()

@@ -232,3 +232,62 @@ def set_active(db: Session, actor: Actor, *, user: User, active: bool) -> None:
         object_type="user",
         object_id=user.id,
     )
+
+
+MAX_TOKEN_DAYS = 365
+
+
+def create_personal_token(
+    db: Session, actor: Actor, *, user: User, name: str, can_write: bool, days: int
+) -> tuple[ApiToken, str]:
+    """A personal access token for the API; the caller shows the token once, then only its name."""
+    name = name.strip()
+    if not name:
+        raise ValueError("Enter a name for the token, such as the system that will use it")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValueError(f"Choose an expiry from 1 to {MAX_TOKEN_DAYS} days")
+    token = new_token()
+    api_token = ApiToken(
+        token_hash=token_hash(token),
+        user_id=user.id,
+        name=name[:100],
+        personal=True,
+        can_write=can_write,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.add(api_token)
+    db.flush()
+    record(
+        db,
+        actor,
+        "api_token.created",
+        object_type="api_token",
+        object_id=api_token.id,
+        after={"name": api_token.name, "can_write": can_write, "days": days},
+    )
+    return api_token, token
+
+
+def personal_tokens(db: Session, user_id: str) -> list[ApiToken]:
+    """A person's personal access tokens that have not been revoked, newest first."""
+    return list(
+        db.exec(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user_id,
+                col(ApiToken.personal),
+                col(ApiToken.revoked_at).is_(None),
+            )
+            .order_by(col(ApiToken.created_at).desc())
+        ).all()
+    )
+
+
+def revoke_token(db: Session, actor: Actor, *, user: User, token_id: str) -> bool:
+    """Revoke one of the person's own tokens; False if it is not theirs."""
+    found = db.get(ApiToken, token_id)
+    if found is None or found.user_id != user.id or found.revoked_at is not None:
+        return False
+    found.revoked_at = utcnow()
+    record(db, actor, "api_token.revoked", object_type="api_token", object_id=found.id)
+    return True

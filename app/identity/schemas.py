@@ -60,3 +60,28 @@ class ResetRequest(BaseModel):
 class ResetConfirm(BaseModel):
     token: str = Field(max_length=200)
     new_password: str = Field(max_length=1024)
+
+
+class PersonalTokenIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "Document management system", "can_write": False, "expires_in_days": 90}
+            ]
+        }
+    )
+    name: str = Field(min_length=1, max_length=100)
+    can_write: bool = False
+    expires_in_days: int = Field(default=90, ge=1, le=365)
+
+
+class PersonalTokenOut(BaseModel):
+    id: str
+    name: str
+    can_write: bool
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class PersonalTokenCreated(PersonalTokenOut):
+    token: str = Field(description="Shown once: store it now")

@@ -164,8 +164,52 @@ def account(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Re
         {
             "organisation": organisation,
             "sessions": flows.active_sessions(db, principal.user.id),
+            "tokens": flows.personal_tokens(db, principal.user.id),
+            "form": Form({"expires_in_days": "90"}),
         },
     )
+
+
+@router.post("/account/tokens")
+async def create_token(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    """Create a personal access token and show it, once."""
+    form = await read_form(request)
+    days = form.get("expires_in_days", "90")
+    try:
+        api_token, token = flows.create_personal_token(
+            db,
+            actor_of(request, principal),
+            user=principal.user,
+            name=form.get("name"),
+            can_write=form.get("access") == "write",
+            days=int(days) if days.isdigit() else 0,
+        )
+    except ValueError as exc:
+        form.error("name" if "name" in str(exc) else "expires_in_days", str(exc))
+        return render(
+            request,
+            "identity/account.html",
+            {
+                "organisation": db.get(Organisation, principal.user.organisation_id),
+                "sessions": flows.active_sessions(db, principal.user.id),
+                "tokens": flows.personal_tokens(db, principal.user.id),
+                "form": form,
+            },
+            status_code=400,
+        )
+    db.commit()
+    return render(request, "identity/token-created.html", {"api_token": api_token, "token": token})
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(
+    request: Request, token_id: str, db: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    if flows.revoke_token(db, actor_of(request, principal), user=principal.user, token_id=token_id):
+        db.commit()
+    response = RedirectResponse("/account#tokens", status_code=303)
+    flash(request, response, "The token is revoked: it no longer works")
+    return response
 
 
 @router.get("/account/password")
