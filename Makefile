@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # System packages: Chromium for browser tests, Pango/HarfBuzz for PDF export, poppler for
 # looking at PDFs.
-APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+APT_PACKAGES := chromium curl libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 
 .DEFAULT_GOAL := help
 
