@@ -50,6 +50,8 @@ class Settings(BaseSettings):
 
     reminder_days: int = Field(default=7, gt=0, description="Remind of sign-offs this overdue.")
 
+    api_writes_per_minute: int = Field(default=120, gt=0, description="Per bearer token.")
+
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
 

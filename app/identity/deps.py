@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session, col, select
 
@@ -13,7 +15,7 @@ from app.core.database import session_scope, utcnow
 from app.core.deps import SessionDep
 from app.core.permissions import permission
 from app.core.security import SAFE_METHODS, token_hash
-from app.identity.models import ApiToken, User
+from app.identity.models import ApiToken, ApiWrite, User
 from app.identity.sessions import SESSION_COOKIE, load_session, touch
 
 
@@ -51,6 +53,34 @@ def _from_bearer(db: Session, header: str) -> tuple[User, ApiToken] | None:
     return user, api_token
 
 
+WRITE_WINDOW = timedelta(minutes=1)
+
+
+def _throttle_writes(request: Request, db: Session, token_id: str) -> None:
+    """At most `api_writes_per_minute` writes a minute per token; then 429 with Retry-After.
+
+    Counted in the request's own (write) transaction: a write that fails does not count.
+    """
+    limit = request.app.state.settings.api_writes_per_minute
+    now = utcnow()
+    db.execute(
+        sa.delete(ApiWrite).where(
+            col(ApiWrite.token_id) == token_id, col(ApiWrite.at) <= now - WRITE_WINDOW
+        )
+    )
+    recent = db.exec(
+        select(ApiWrite.at).where(ApiWrite.token_id == token_id).order_by(col(ApiWrite.at))
+    ).all()
+    if len(recent) >= limit:
+        wait = int((recent[0] + WRITE_WINDOW - now).total_seconds()) + 1
+        raise HTTPException(
+            429,
+            "Too many changes through this token; slow down.",
+            headers={"Retry-After": str(max(wait, 1))},
+        )
+    db.add(ApiWrite(token_id=token_id, at=now))
+
+
 def optional_principal(request: Request, db: SessionDep) -> Principal | None:
     """The caller if signed in, else None. Bearer tokens come only from the header."""
     cached: Principal | None = getattr(request.state, "principal", None)
@@ -63,8 +93,10 @@ def optional_principal(request: Request, db: SessionDep) -> Principal | None:
         if found is None:
             raise SignInRequired
         user, api_token = found
-        if not api_token.can_write and request.method not in SAFE_METHODS:
-            raise HTTPException(403, "This token can only read.")
+        if request.method not in SAFE_METHODS:
+            if not api_token.can_write:
+                raise HTTPException(403, "This token can only read.")
+            _throttle_writes(request, db, api_token.id)
         principal = Principal(user=user, token_id=api_token.id)
     else:
         live = load_session(

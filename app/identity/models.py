@@ -97,3 +97,13 @@ class PasswordReset(SQLModel, table=True):
     created_at: datetime = created_at_field()
     expires_at: datetime = created_at_field()
     used_at: datetime | None = timestamp_field()
+
+
+class ApiWrite(SQLModel, table=True):
+    """One write through a bearer token, kept for a minute to throttle runaway clients."""
+
+    __tablename__ = "api_write"
+
+    id: str = id_field()
+    token_id: str = Field(foreign_key="api_token.id", index=True, max_length=32)
+    at: datetime = created_at_field()

@@ -74,3 +74,32 @@ def test_tokens_on_the_account_page(client: TestClient, db: Session) -> None:
         ).status_code
         == 201
     )
+
+
+def test_api_writes_are_throttled_per_token(app: object, client: TestClient, db: Session) -> None:
+    world = make_world(db)
+    app.state.settings.api_writes_per_minute = 3  # type: ignore[attr-defined]
+    try:
+        for n in range(3):
+            assert (
+                client.post(
+                    "/api/v1/partnerships",
+                    headers=world.auth("lead"),
+                    json={"name": f"P{n}", "service": "S"},
+                ).status_code
+                == 201
+            )
+        blocked = client.post(
+            "/api/v1/partnerships", headers=world.auth("lead"), json={"name": "P4", "service": "S"}
+        )
+        assert blocked.status_code == 429
+        assert 0 < int(blocked.headers["retry-after"]) <= 61
+        assert client.get("/api/v1/partnerships", headers=world.auth("lead")).status_code == 200
+        other = client.post(
+            "/api/v1/partnerships",
+            headers=world.auth("officer"),
+            json={"name": "Q", "service": "S"},
+        )
+        assert other.status_code == 201  # per token
+    finally:
+        app.state.settings.api_writes_per_minute = 120  # type: ignore[attr-defined]
