@@ -173,6 +173,31 @@ def cmd_remind(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement_verify(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from app.core.database import make_engine, session_scope
+    from app.export.build import verify
+    from app.export.schema import Agreement
+
+    try:
+        exported = Agreement.model_validate_json(Path(args.file).read_bytes())
+    except (OSError, ValidationError) as exc:
+        return _fail(f"{args.file} is not an agreement export: {exc}")
+    engine = make_engine(get_settings().database_url)
+    try:
+        with session_scope(engine, write=False) as db:
+            problems = verify(db, exported)
+    finally:
+        engine.dispose()
+    if problems:
+        for problem in problems:
+            print(f"NOT VALID {problem}")
+        return 1
+    print(f"valid: {len(exported.signoffs)} sign-off(s) and the audit chain head match")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roadmap",
@@ -234,6 +259,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--partnership", help="verify only this partnership's chain")
     verify.set_defaults(handler=cmd_audit_verify)
+
+    agreement = commands.add_parser(
+        "agreement", help="agreement summary commands", description="Agreement summary commands."
+    )
+    agreement_commands = agreement.add_subparsers(
+        dest="agreement_command", required=True, metavar="COMMAND"
+    )
+    agreement_verify = agreement_commands.add_parser(
+        "verify",
+        help="check an exported agreement against the database",
+        description="Recompute every hash in an exported agreement (JSON) against the database. "
+        "Exit 0 when valid; otherwise say which part is not and exit 1.",
+    )
+    agreement_verify.add_argument("file", help="the agreement's JSON export")
+    agreement_verify.set_defaults(handler=cmd_agreement_verify)
 
     commands.add_parser(
         "remind",

@@ -20,6 +20,8 @@ from app.core.migrations import check_migrated
 from app.core.paths import STATIC_DIR
 from app.core.security import verify_csrf
 from app.core.settings import Settings, get_settings
+from app.export import api as export_api
+from app.export import views as export_views
 from app.funding import api as funding_api
 from app.funding import views as funding_views
 from app.identity import api as identity_api
@@ -63,6 +65,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     funding_views.router,
     readiness_api.router,
     readiness_views.router,
+    export_api.router,
+    export_views.router,
 )
 
 

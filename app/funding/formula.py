@@ -74,6 +74,17 @@ INPUT_FOR: dict[Method, str] = {
 # --- Inputs ----------------------------------------------------------------------------------
 
 
+# The methods as a council officer reads them (pages and documents).
+METHOD_LABELS = {
+    Method.EQUAL: "Equal shares",
+    Method.POPULATION: "In proportion to population",
+    Method.DRIVER: "In proportion to a usage or demand driver",
+    Method.BUDGET: "In proportion to budget",
+    Method.FIXED: "Fixed agreed percentages",
+    Method.HYBRID: "A base split equally, the rest by a driver",
+}
+
+
 def _number(value: object, what: str) -> Decimal:
     """`value` as a finite Decimal, refusing floats and anything else that is not exact."""
     if isinstance(value, float):

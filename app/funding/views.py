@@ -15,6 +15,7 @@ from app.core.forms import Form, read_form
 from app.core.templating import render
 from app.funding import flows, formula
 from app.funding.api import percent
+from app.funding.formula import METHOD_LABELS
 from app.funding.models import FundingRole
 from app.funding.permissions import (
     INPUT_ROLES,
@@ -29,14 +30,6 @@ from app.partnerships.models import Role
 from app.partnerships.permissions import Membership
 
 router = APIRouter(include_in_schema=False)
-METHOD_LABELS = {
-    formula.Method.EQUAL: "Equal shares",
-    formula.Method.POPULATION: "In proportion to population",
-    formula.Method.DRIVER: "In proportion to a usage or demand driver",
-    formula.Method.BUDGET: "In proportion to budget",
-    formula.Method.FIXED: "Fixed agreed percentages",
-    formula.Method.HYBRID: "A base split equally, the rest by a driver",
-}
 
 
 def _proposal_form(current: FundingState) -> Form:

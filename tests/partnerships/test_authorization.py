@@ -107,6 +107,7 @@ def _fill(path: str, world: World, invitation_id: str, comment_id: str) -> str:
         .replace("{key}", "business-need")
         .replace("{question}", "business-need")
         .replace("{cid}", comment_id)
+        .replace("{fmt}", "json")
         .replace("{partner_id}", world.other_partner.id)
         .replace("{iid}", invitation_id)
         .replace("{user_id}", world.users["other_officer"].id)

@@ -1,0 +1,60 @@
+"""Downloading the agreement summary (JSON, PDF, Word, OpenDocument) and its JSON Schema.
+
+Rendering is CPU work that can take seconds for a large partnership: these routes are plain
+functions, so FastAPI runs them in its thread pool, off the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from starlette.responses import JSONResponse, Response
+
+from app.core.deps import RoadmapDep, SessionDep
+from app.export import render
+from app.export.build import build
+from app.export.schema import Agreement, json_schema
+from app.partnerships.permissions import Member
+
+router = APIRouter(prefix="/api/v1", tags=["agreement"])
+
+FORMATS: dict[str, tuple[str, Callable[[Agreement], bytes]]] = {
+    "json": ("application/json", render.to_json),
+    "pdf": ("application/pdf", render.to_pdf),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        render.to_docx,
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", render.to_odt),
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such partnership that you are part of, or no such format"},
+}
+
+
+@router.get("/agreement.schema.json", summary="The JSON Schema of the agreement export")
+def agreement_schema() -> JSONResponse:
+    return JSONResponse(json_schema(), media_type="application/schema+json")
+
+
+@router.get(
+    "/partnerships/{pid}/agreement.{fmt}",
+    responses=ERRORS,
+    summary="The agreement summary as JSON, PDF, Word (.docx) or OpenDocument (.odt)",
+    response_class=Response,
+)
+def agreement_file(fmt: str, db: SessionDep, member: Member, roadmap: RoadmapDep) -> Response:
+    """Marked DRAFT until funding and every stage are agreed."""
+    if fmt not in FORMATS:
+        raise HTTPException(404, "Formats: json, pdf, docx, odt")
+    media_type, renderer = FORMATS[fmt]
+    agreement = build(db, member.partnership, roadmap)
+    stamp = agreement.generated_at.strftime("%Y%m%d")
+    filename = f"agreement-{member.partnership.id[:8]}-{stamp}.{fmt}"
+    return Response(
+        renderer(agreement),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,124 @@
+"""The agreement summary as data: one model for the JSON export and its published JSON Schema,
+and the single source every other format (PDF, Word, OpenDocument) is rendered from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PartnerEntry(Strict):
+    partner_id: str
+    organisation: str
+    is_lead: bool
+    status: str
+
+
+class AnswerEntry(Strict):
+    key: str
+    question: str
+    answer: str = Field(description="The answer as a person reads it")
+
+
+class StageEntry(Strict):
+    key: str
+    number: int
+    title: str
+    agreed: bool
+    signed_by: int
+    partners: int
+    shared_answers: list[AnswerEntry]
+
+
+class SignOffEntry(Strict):
+    kind: str = Field(description='"stage" or "funding"')
+    stage: str | None
+    role: str = Field(description='"signatory", "ceo" or "cfo"')
+    person: str
+    organisation: str
+    partner_id: str
+    signed_at: datetime
+    content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    counts: bool
+
+
+class FundingRowEntry(Strict):
+    partner_id: str
+    organisation: str
+    share_percent: str
+    one_off: str
+    per_year: list[str]
+    total: str
+
+
+class FundingEntry(Strict):
+    method: str | None
+    agreed: bool
+    content_hash: str
+    one_off_cost: str | None
+    annual_cost: str | None
+    years: int | None
+    rows: list[FundingRowEntry]
+    grand_total: str | None
+
+
+class RiskEntry(Strict):
+    title: str
+    stage: str | None
+    likelihood: int
+    impact: int
+    score: int
+    owner: str | None
+    mitigation: str
+    status: str
+
+
+class ReadinessEntry(Strict):
+    collected_at: datetime | None
+    verdict: str
+    dimensions: list[dict[str, str | None]]
+    blockers: list[str]
+    snapshot_hash: str | None
+
+
+class AuditEntry(Strict):
+    chain: str
+    head_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    events: int
+    how_to_verify: str
+
+
+class Agreement(Strict):
+    """The agreement summary of one partnership."""
+
+    schema_version: str = SCHEMA_VERSION
+    partnership_id: str
+    name: str
+    service: str
+    description: str
+    roadmap_version: str
+    generated_at: datetime
+    draft: bool = Field(description="True until funding and every stage are agreed")
+    verdict: str
+    partners: list[PartnerEntry]
+    stages: list[StageEntry]
+    signoffs: list[SignOffEntry]
+    funding: FundingEntry
+    risks: list[RiskEntry]
+    readiness: ReadinessEntry
+    audit: AuditEntry
+
+
+def json_schema() -> dict[str, object]:
+    """The published JSON Schema of the JSON export."""
+    schema = Agreement.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "/api/v1/agreement.schema.json"
+    return schema

@@ -1,0 +1,134 @@
+"""The agreement gathered from the database, and `roadmap agreement verify` months later."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col
+
+from app.cli import main as cli
+from app.core.settings import get_settings
+from app.export.build import build, verify
+from app.signoff.models import SignOff
+from tests.funding.test_api import _inputs, _propose, _sign, _three_councils
+from tests.signoff.test_signoff import _fill
+from tests.signoff.test_signoff import _sign as sign_stage
+
+
+def _agreed_world(client: TestClient, db: Session):  # type: ignore[no-untyped-def]
+    world = _three_councils(db)
+    _propose(client, world)
+    _inputs(client, world)
+    for key in ("lead", "other", "third"):
+        for role in ("ceo", "cfo"):
+            assert _sign(client, world, f"{key}_{role}", role).status_code == 201
+    return world
+
+
+def test_the_agreement_carries_partners_funding_signoffs_and_the_chain_head(
+    app: Any, client: TestClient, db: Session
+) -> None:
+    world = _agreed_world(client, db)
+    db.rollback()
+    agreement = build(db, world.partnership, app.state.roadmap)
+    assert {p.organisation for p in agreement.partners} == {
+        "Northdale District Council",
+        "Eastbrook Borough Council",
+        "Westmoor Council",
+    }
+    assert agreement.funding.agreed and agreement.funding.grand_total == "1000000.00"
+    assert len([s for s in agreement.signoffs if s.kind == "funding" and s.counts]) == 6
+    assert agreement.draft  # the nine stages are not agreed yet
+    assert len(agreement.stages) == 9
+    assert verify(db, agreement) == []
+
+
+@pytest.fixture
+def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_roadmap_agreement_verify_valid_then_tampered(
+    app: Any,
+    client: TestClient,
+    db: Session,
+    tmp_path: Path,
+    cli_db: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world = _agreed_world(client, db)
+    _fill(client, world)
+    # The governance stage needs signatories of every partner; the lead council's will do here.
+    signed = sign_stage(client, world, "signatory")
+    assert signed.status_code == 201
+    exported = client.get(
+        f"/api/v1/partnerships/{world.partnership.id}/agreement.json", headers=world.auth("viewer")
+    )
+    assert exported.status_code == 200
+    path = tmp_path / "agreement.json"
+    path.write_bytes(exported.content)
+    assert cli(["agreement", "verify", str(path)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+    document = json.loads(exported.content)
+    stage_entry = next(s for s in document["signoffs"] if s["kind"] == "stage")
+    stage_entry["content_hash"] = "f" * 64
+    path.write_text(json.dumps(document))
+    assert cli(["agreement", "verify", str(path)]) == 1
+    assert f"no such sign-off with hash {'f' * 64}" in capsys.readouterr().out
+
+    path.write_bytes(exported.content)
+    with db.begin():
+        db.execute(
+            sa.update(SignOff)
+            .where(col(SignOff.id) == signed.json()["id"])
+            .values(content={"changed": "behind the service's back"})
+        )
+    assert cli(["agreement", "verify", str(path)]) == 1
+    assert "no longer matches its hash" in capsys.readouterr().out
+
+
+def test_the_schema_is_published_and_the_export_validates(client: TestClient, db: Session) -> None:
+    schema = client.get("/api/v1/agreement.schema.json")
+    assert schema.status_code == 200
+    world = _three_councils(db)
+    exported = client.get(
+        f"/api/v1/partnerships/{world.partnership.id}/agreement.json", headers=world.auth("viewer")
+    ).json()
+    required = set(schema.json()["required"])
+    assert required <= set(exported)
+    assert (
+        client.get(
+            f"/api/v1/partnerships/{world.partnership.id}/agreement.json",
+            headers=world.auth("outsider"),
+        ).status_code
+        == 404
+    )
+
+
+def test_the_agreement_page_and_every_download(client: TestClient, db: Session) -> None:
+    from tests.factories import sign_in
+    from tests.pages import check_page
+
+    world = _three_councils(db)
+    _propose(client, world)
+    _inputs(client, world)
+    sign_in(client, world.users["viewer"].email)
+    page = check_page(client.get(f"/partnerships/{world.partnership.id}/agreement"))
+    assert "draft" in page.get_text().lower()
+    links = [a["href"] for a in page.select("#downloads a[download]")]
+    assert len(links) == 4
+    signatures = {"pdf": b"%PDF", "docx": b"PK", "odt": b"PK", "json": b"{"}
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response.content.startswith(signatures[link.rsplit(".", 1)[1]])
+        assert "attachment" in response.headers["content-disposition"]
