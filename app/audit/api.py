@@ -9,9 +9,10 @@ from fastapi import APIRouter, HTTPException, Query
 from app.audit.schemas import AuditEventOut, AuditPage
 from app.audit.service import page_of_events
 from app.core.deps import SessionDep
+from app.core.problems import API_ERRORS
 from app.partnerships.permissions import Member
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", tags=["audit"], responses=API_ERRORS)
 
 
 @router.get(

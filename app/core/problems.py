@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -28,6 +29,35 @@ ERROR_PAGES = {
     403: "errors/403.html",
     404: "errors/404.html",
     500: "errors/500.html",
+}
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details, as every API error is answered."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]] | None = None
+
+
+def _described(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "model": ProblemDocument,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDocument"}}},
+    }
+
+
+# Documented on every API router, so the OpenAPI document says how each route can fail.
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _described("Not signed in: send a valid bearer token"),
+    403: _described("Signed in, but your role does not allow this"),
+    404: _described("Not found, or a partnership you are not part of"),
+    409: _described("Conflict: a stale version, or a duplicate"),
+    422: _described("The request is not valid; `errors` names each field"),
+    429: _described("Too many attempts; see Retry-After"),
 }
 
 

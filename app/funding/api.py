@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from app.core.deps import RoadmapDep, SessionDep
-from app.core.problems import Problem
+from app.core.problems import API_ERRORS, Problem
 from app.funding import flows, formula
 from app.funding.models import FundingRole
 from app.funding.permissions import FiguresEditor, FundingLead, FundingMember, FundingSigner
@@ -27,7 +27,7 @@ from app.funding.schemas import (
 from app.funding.service import FundingState, state
 from app.identity.deps import actor_of
 
-router = APIRouter(prefix="/api/v1", tags=["funding"])
+router = APIRouter(prefix="/api/v1", tags=["funding"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Your role does not allow this"},
     404: {"description": "No such partnership that you are part of"},

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from app.core.database import fetch, utcnow
 from app.core.deps import SessionDep
-from app.core.problems import Problem
+from app.core.problems import API_ERRORS, Problem
 from app.identity import flows
 from app.identity.deps import CurrentPrincipal, SiteAdmin, actor_of
 from app.identity.models import ApiToken, Organisation, User
@@ -27,7 +27,7 @@ from app.identity.schemas import (
 from app.identity.views import client_ip
 from app.partnerships.service import partnerships_of
 
-router = APIRouter(prefix="/api/v1", tags=["identity"])
+router = APIRouter(prefix="/api/v1", tags=["identity"], responses=API_ERRORS)
 
 
 def _weak(exc: WeakPassword) -> Problem:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from app.core.database import fetch
 from app.core.deps import RoadmapDep, SessionDep
-from app.core.problems import Problem
+from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import CurrentPrincipal, actor_of
 from app.identity.models import User
 from app.identity.passwords import WeakPassword
@@ -38,7 +38,7 @@ from app.partnerships.schemas import (
     Withdrawal,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["partnerships"])
+router = APIRouter(prefix="/api/v1", tags=["partnerships"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Your role does not allow this"},
     404: {"description": "No such partnership that you are part of"},

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from app.core.deps import RoadmapDep, SessionDep
+from app.core.problems import API_ERRORS
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Lead, Member
 from app.readiness import service
 
-router = APIRouter(prefix="/api/v1", tags=["readiness"])
+router = APIRouter(prefix="/api/v1", tags=["readiness"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Only the partnership lead collects readiness"},
     404: {"description": "No such partnership that you are part of"},

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.deps import RoadmapDep, SessionDep
-from app.core.problems import PROBLEM_JSON, Problem, problem
+from app.core.problems import API_ERRORS, PROBLEM_JSON, Problem, problem
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Lead, Member
 from app.risks import service
@@ -26,7 +26,7 @@ from app.risks.schemas import (
     RiskUpdate,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["risks"])
+router = APIRouter(prefix="/api/v1", tags=["risks"], responses=API_ERRORS)
 
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},

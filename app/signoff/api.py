@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from app.core.deps import SessionDep
-from app.core.problems import Problem
+from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import actor_of
 from app.signoff import flows
 from app.signoff.models import SignOff
@@ -16,7 +16,7 @@ from app.signoff.schemas import ReasonRequest, SignOffOut, SignRequest
 from app.signoff.service import signoffs_of
 from app.wizard.permissions import StageReader
 
-router = APIRouter(prefix="/api/v1", tags=["sign-off"])
+router = APIRouter(prefix="/api/v1", tags=["sign-off"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not a signatory of your organisation"},
     404: {"description": "No such partnership that you are part of, or no such stage"},

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from app.core.deps import RoadmapDep, SessionDep
-from app.core.problems import Problem
+from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Member
 from app.wizard import flows
@@ -37,7 +37,7 @@ from app.wizard.service import (
 )
 from app.wizard.values import InvalidValue
 
-router = APIRouter(prefix="/api/v1", tags=["roadmap"])
+router = APIRouter(prefix="/api/v1", tags=["roadmap"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Your role does not allow this"},
     404: {"description": "No such partnership that you are part of, or no such stage"},
