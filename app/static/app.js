@@ -59,3 +59,13 @@ document.addEventListener('focusout', (event) => {
 document.addEventListener('htmx:load', (event) => {
   if (event.detail.elt !== document.body) initAll({ scope: event.detail.elt })
 })
+
+// Downloads that take a while to make (a large partnership's PDF): say so while the server
+// works. The browser gives no signal when a download starts, so the message stays a while.
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a[data-busy-text]') : null
+  const status = document.getElementById('download-status')
+  if (!link || !status) return
+  status.textContent = link.dataset.busyText
+  setTimeout(() => { status.textContent = '' }, 15000)
+})
