@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.core.database import fetch
 from app.core.deps import RoadmapDep, SessionDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import CurrentPrincipal, actor_of
 from app.identity.models import User
@@ -119,7 +120,23 @@ def create_partnership(
 
 
 @router.get("/partnerships", summary="The partnerships you belong to")
-def list_partnerships(db: SessionDep, principal: CurrentPrincipal) -> list[PartnershipSummary]:
+def list_partnerships(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    principal: CurrentPrincipal,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[PartnershipSummary]:
+    """Newest first; paginated (X-Next-Cursor and Link headers)."""
+    rows = page(
+        service.partnerships_of(db, principal.user),
+        key=lambda row: row[0].id,
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     return [
         PartnershipSummary(
             id=p.id,
@@ -130,7 +147,7 @@ def list_partnerships(db: SessionDep, principal: CurrentPrincipal) -> list[Partn
             my_partner_id=partner.id,
             my_roles=roles,
         )
-        for p, partner, roles in service.partnerships_of(db, principal.user)
+        for p, partner, roles in rows
     ]
 
 

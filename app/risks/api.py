@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.deps import RoadmapDep, SessionDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, PROBLEM_JSON, Problem, problem
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Lead, Member
@@ -59,12 +60,20 @@ def _stale(current: Risk) -> Response:
     summary="The risk register, highest score first",
     responses=READ_ERRORS,
 )
-def list_risks(db: SessionDep, member: Member) -> list[RiskOut]:
-    """Every risk of the partnership, open or not, with its score."""
-    return [
-        RiskOut.model_validate(r)
-        for r in service.list_risks(db, partnership_id=member.partnership.id)
-    ]
+def list_risks(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    member: Member,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[RiskOut]:
+    """Every risk of the partnership, open or not, with its score, highest first; paginated."""
+    risks = service.list_risks(db, partnership_id=member.partnership.id)
+    chosen = page(
+        risks, key=lambda r: r.id, limit=limit, cursor=cursor, request=request, response=response
+    )
+    return [RiskOut.model_validate(r) for r in chosen]
 
 
 @router.post(

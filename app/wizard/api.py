@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.core.deps import RoadmapDep, SessionDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Member
@@ -183,7 +184,15 @@ def put_answer(
     responses=ERRORS,
     summary="Every save of an answer: who, when, old and new value",
 )
-def answer_history(question: str, db: SessionDep, access: StageReader) -> list[RevisionOut]:
+def answer_history(
+    question: str,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    access: StageReader,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[RevisionOut]:
     """Shared answers and your organisation's; other partners' scores once yours are submitted."""
     if access.stage.item(question) is None:
         raise HTTPException(404, "No such question in this stage")
@@ -199,6 +208,17 @@ def answer_history(question: str, db: SessionDep, access: StageReader) -> list[R
         visible |= {o.partner.id for o in view.others}
     elif view.can_see_scores:  # blind: only partners that have submitted theirs too
         visible |= {o.partner.id for o in view.others if o.submitted}
+    revisions = revisions_of(
+        db, access.member.partnership.id, access.stage.key, question, scopes=visible
+    )
+    chosen = page(
+        revisions,
+        key=lambda r: r.revision.id,
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     return [
         RevisionOut(
             version=r.revision.version,
@@ -209,9 +229,7 @@ def answer_history(question: str, db: SessionDep, access: StageReader) -> list[R
             changed_by_name=r.author,
             changed_at=r.revision.changed_at,
         )
-        for r in revisions_of(
-            db, access.member.partnership.id, access.stage.key, question, scopes=visible
-        )
+        for r in chosen
     ]
 
 

@@ -1,0 +1,53 @@
+"""Cursor pagination for API lists: `?limit=&cursor=` in, a page of the list out.
+
+The body stays a plain JSON list; the next page's cursor is in the `X-Next-Cursor` header and
+in a `Link: <…>; rel="next"` header (RFC 8288), absent on the last page. A cursor is the id of
+the last item of the previous page: stable while items are added, opaque to clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, TypeVar
+
+from fastapi import Query, Request, Response
+
+from app.core.problems import Problem
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]
+Cursor = Annotated[
+    str | None, Query(max_length=64, description="X-Next-Cursor of the previous page")
+]
+
+
+def page(
+    items: Sequence[T],
+    *,
+    key: Callable[[T], str],
+    limit: int,
+    cursor: str | None,
+    request: Request,
+    response: Response,
+) -> list[T]:
+    """The page after `cursor`, setting the headers that point at the next one."""
+    start = 0
+    if cursor is not None:
+        ids = [key(item) for item in items]
+        if cursor not in ids:
+            raise Problem(
+                422,
+                "The cursor is not one this list gave out (or its item is gone).",
+                errors=[{"field": "cursor", "message": "unknown"}],
+            )
+        start = ids.index(cursor) + 1
+    chunk = list(items[start : start + limit])
+    if start + limit < len(items) and chunk:
+        following = key(chunk[-1])
+        response.headers["X-Next-Cursor"] = following
+        url = request.url.include_query_params(cursor=following, limit=limit)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return chunk
