@@ -116,5 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    # For the Allow header of a 405: every method served at each path.
+    app.state.route_methods = [(r.path_regex, r.methods) for r in all_routes()]
     app.add_middleware(SecurityHeaders, production=settings.is_production, docs_paths=DOCS_PATHS)
     return app

@@ -12,8 +12,6 @@ from typing import Annotated, TypeVar
 
 from fastapi import Query, Request, Response
 
-from app.core.problems import Problem
-
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -37,13 +35,8 @@ def page(
     start = 0
     if cursor is not None:
         ids = [key(item) for item in items]
-        if cursor not in ids:
-            raise Problem(
-                422,
-                "The cursor is not one this list gave out (or its item is gone).",
-                errors=[{"field": "cursor", "message": "unknown"}],
-            )
-        start = ids.index(cursor) + 1
+        # A cursor this list did not give out (or whose item is gone) is the end of the list.
+        start = ids.index(cursor) + 1 if cursor in ids else len(ids)
     chunk = list(items[start : start + limit])
     if start + limit < len(items) and chunk:
         following = key(chunk[-1])

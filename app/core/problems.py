@@ -52,6 +52,7 @@ def _described(description: str) -> dict[str, Any]:
 
 # Documented on every API router, so the OpenAPI document says how each route can fail.
 API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _described("The body is not well-formed JSON"),
     401: _described("Not signed in: send a valid bearer token"),
     403: _described("Signed in, but your role does not allow this"),
     404: _described("Not found, or a partnership you are not part of"),
@@ -123,10 +124,25 @@ def _field_of(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def allowed_methods(request: Request) -> str | None:
+    """Every method any route serves at this path (Starlette names only the first route's)."""
+    path = request.url.path
+    methods = {
+        m
+        for regex, route_methods in request.app.state.route_methods
+        if regex.match(path)
+        for m in route_methods
+    }
+    return ", ".join(sorted(methods)) if methods else None
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, StarletteHTTPException):  # registered for this type only
         raise exc
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        allow = allowed_methods(request)
+        headers = {**(headers or {}), **({"Allow": allow} if allow else {})}
     if wants_problem_json(request):
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem(exc.status_code, detail, headers=headers)

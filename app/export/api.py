@@ -35,7 +35,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/agreement.schema.json", summary="The JSON Schema of the agreement export")
+@router.get(
+    "/agreement.schema.json",
+    summary="The JSON Schema of the agreement export",
+    responses={200: {"content": {"application/schema+json": {}}}},
+)
 def agreement_schema() -> JSONResponse:
     return JSONResponse(json_schema(), media_type="application/schema+json")
 

@@ -119,7 +119,7 @@ def change_password(
         )
     except flows.WrongPassword:
         raise Problem(
-            422,
+            403,
             "The current password is not correct.",
             errors=[{"field": "current_password", "message": "Not correct"}],
         ) from None
@@ -153,7 +153,7 @@ def confirm_reset(body: ResetConfirm, request: Request, db: SessionDep) -> None:
     try:
         flows.reset_password(db, actor_of(request, None), token=body.token, new=body.new_password)
     except flows.ResetLinkInvalid:
-        raise Problem(400, "This reset link has expired or has already been used.") from None
+        raise Problem(404, "This reset link has expired or has already been used.") from None
     except WeakPassword as exc:
         raise Problem(
             422, str(exc), errors=[{"field": "new_password", "message": str(exc)}]
@@ -208,14 +208,17 @@ def create_personal_token(
     body: PersonalTokenIn, request: Request, db: SessionDep, principal: CurrentPrincipal
 ) -> PersonalTokenCreated:
     """A read-only token (the default) can only GET; a read-write token acts as you."""
-    api_token, token = flows.create_personal_token(
-        db,
-        actor_of(request, principal),
-        user=principal.user,
-        name=body.name,
-        can_write=body.can_write,
-        days=body.expires_in_days,
-    )
+    try:
+        api_token, token = flows.create_personal_token(
+            db,
+            actor_of(request, principal),
+            user=principal.user,
+            name=body.name,
+            can_write=body.can_write,
+            days=body.expires_in_days,
+        )
+    except ValueError as exc:
+        raise Problem(422, str(exc), errors=[{"field": "name", "message": str(exc)}]) from None
     db.commit()
     return PersonalTokenCreated(**_token_out(api_token).model_dump(), token=token)
 

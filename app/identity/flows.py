@@ -241,8 +241,8 @@ def create_personal_token(
     db: Session, actor: Actor, *, user: User, name: str, can_write: bool, days: int
 ) -> tuple[ApiToken, str]:
     """A personal access token for the API; the caller shows the token once, then only its name."""
-    name = name.strip()
-    if not name:
+    name = name.strip() or name
+    if not name.strip(" "):
         raise ValueError("Enter a name for the token, such as the system that will use it")
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ValueError(f"Choose an expiry from 1 to {MAX_TOKEN_DAYS} days")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class TokenRequest(BaseModel):
@@ -70,8 +70,8 @@ class PersonalTokenIn(BaseModel):
             ]
         }
     )
-    name: str = Field(min_length=1, max_length=100)
-    can_write: bool = False
+    name: str = Field(min_length=1, max_length=100, pattern=r"\S")
+    can_write: StrictBool = False
     expires_in_days: int = Field(default=90, ge=1, le=365)
 
 

@@ -226,7 +226,8 @@ def accept(body: InvitationAccept, request: Request, db: SessionDep) -> Accepted
             db, actor_of(request, None), token=body.token, name=body.name, password=body.password
         )
     except service.PartnershipProblem as exc:
-        raise Problem(400, str(exc)) from None
+        status = 404 if str(exc) == service.EXPIRED_LINK else 409
+        raise Problem(status, str(exc)) from None
     except (WeakPassword, DuplicateAccount) as exc:
         raise Problem(422, str(exc), errors=[{"field": "password", "message": str(exc)}]) from None
     db.commit()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.partnerships.models import Role
+
+# Deliberately loose: the address is proved by the link sent to it, not by its syntax.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 
 
 class PartnershipCreate(BaseModel):
@@ -21,16 +24,15 @@ class PartnershipCreate(BaseModel):
             ]
         }
     )
-    name: str = Field(min_length=1, max_length=200)
-    service: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    service: str = Field(min_length=1, max_length=200, pattern=r"\S")
     description: str = Field(default="", max_length=5000)
 
     @field_validator("name", "service")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
+    def _trimmed(cls, value: str) -> str:
+        # The pattern refuses blank names; trim what surrounds a real one.
+        return value.strip() or value
 
 
 class PartnershipSummary(BaseModel):
@@ -94,7 +96,7 @@ class PartnerInvitationCreate(BaseModel):
             ]
         }
     )
-    email: EmailStr
+    email: str = Field(max_length=320, pattern=EMAIL_PATTERN)
     organisation: str = Field(min_length=1, max_length=200)
     roles: list[Role] = Field(min_length=1)
 
@@ -105,7 +107,7 @@ class PersonInvitationCreate(BaseModel):
             "examples": [{"email": "signatory@eastbrook.example.org", "roles": ["signatory"]}]
         }
     )
-    email: EmailStr
+    email: str = Field(max_length=320, pattern=EMAIL_PATTERN)
     roles: list[Role] = Field(min_length=1)
 
 

@@ -125,3 +125,19 @@ def test_production_adds_hsts_and_secure_cookies(database_url: str) -> None:
         cookie = response.headers["set-cookie"]
         assert "roadmap_csrf=" in cookie and "Secure" in cookie and "HttpOnly" in cookie
     app.state.engine.dispose()
+
+
+def test_a_wrong_method_names_every_method_the_path_serves(client: TestClient) -> None:
+    response = client.request("OPTIONS", "/api/v1/partnerships")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+
+
+def test_malformed_json_is_a_documented_400(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/auth/token", content=b"\x05@", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"] == "application/problem+json"
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/auth/token"]["post"]
+    assert "400" in operation["responses"]
