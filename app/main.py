@@ -27,6 +27,7 @@ from app.funding import views as funding_views
 from app.identity import api as identity_api
 from app.identity import views as identity_views
 from app.mail.service import delivery_loop
+from app.notify import api as notify_api
 from app.notify import views as notify_views
 from app.partnerships import api as partnership_api
 from app.partnerships import views as partnership_views
@@ -61,6 +62,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     signoff_api.router,
     signoff_views.router,
     notify_views.router,
+    notify_api.router,
     funding_api.router,
     funding_views.router,
     readiness_api.router,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
 
 from app.core.deps import RoadmapDep, SessionDep
 from app.core.problems import API_ERRORS, Problem
@@ -24,7 +25,7 @@ from app.funding.schemas import (
     RowOut,
     TableOut,
 )
-from app.funding.service import FundingState, state
+from app.funding.service import FundingState, state, what_if
 from app.identity.deps import actor_of
 
 router = APIRouter(prefix="/api/v1", tags=["funding"], responses=API_ERRORS)
@@ -214,3 +215,56 @@ def sign_funding(
         content_hash=signoff.content_hash,
         created_at=signoff.created_at,
     )
+
+
+class WhatIfOut(BaseModel):
+    title: str
+    table: TableOut | None
+    problems: list[str]
+
+
+@router.get(
+    "/partnerships/{pid}/funding/what-if",
+    summary="The contributions if a partner left, or if an organisation joined",
+)
+def funding_what_if(
+    db: SessionDep,
+    member: FundingMember,
+    roadmap: RoadmapDep,
+    leave: Annotated[str | None, Query(max_length=32, description="A partner's id")] = None,
+    join_name: Annotated[str | None, Query(max_length=200)] = None,
+    join_population: Annotated[Decimal | None, Query(ge=0, le=Decimal("1e12"))] = None,
+    join_driver: Annotated[Decimal | None, Query(ge=0, le=Decimal("1e12"))] = None,
+    join_budget: Annotated[Decimal | None, Query(ge=0, le=Decimal("1e12"))] = None,
+) -> WhatIfOut:
+    """Give `leave` (a partner's id), or `join_name` with the newcomer's figures. Until the
+    formula can be worked out, the answer lists what is missing instead of a table."""
+    join = (join_name or "").strip() or None
+    if not leave and not join:
+        raise Problem(
+            422,
+            "Give a partner to leave, or an organisation to join.",
+            errors=[{"field": "leave", "message": "give leave or join_name"}],
+        )
+    current = state(db, member.partnership, roadmap)
+    if current.proposal is None or current.problems:
+        missing = [p.message for p in current.problems] or ["There is no funding proposal yet"]
+        return WhatIfOut(title="Cannot be worked out yet", table=None, problems=missing)
+    found = what_if(
+        current,
+        leave=leave,
+        join_name=join,
+        join_population=join_population,
+        join_driver=join_driver,
+        join_budget=join_budget,
+    )
+    if found is None:
+        raise Problem(
+            422,
+            "That partner is not an active partner of this partnership.",
+            errors=[{"field": "leave", "message": "not an active partner"}],
+        )
+    title, result = found
+    if isinstance(result, formula.Table):
+        return WhatIfOut(title=title, table=table_out(result), problems=[])
+    return WhatIfOut(title=title, table=None, problems=[p.message for p in result])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -145,3 +146,38 @@ def state(db: Session, partnership: Partnership, roadmap: Roadmap) -> FundingSta
 def is_agreed(db: Session, partnership: Partnership, roadmap: Roadmap) -> bool:
     """Whether the funding formula is agreed (for the banner and the task list)."""
     return state(db, partnership, roadmap).agreed
+
+
+WhatIf = tuple[str, formula.Table | list[formula.Problem]]
+
+
+def what_if(
+    current: FundingState,
+    *,
+    leave: str | None = None,
+    join_name: str | None = None,
+    join_population: Decimal | None = None,
+    join_driver: Decimal | None = None,
+    join_budget: Decimal | None = None,
+) -> WhatIf | None:
+    """The table if a partner left, or if a named organisation joined with its figures."""
+    if current.proposal is None or current.problems:
+        return None
+    figures = to_inputs(current.partners, current.inputs)
+    proposal = to_proposal(current.proposal)
+    if leave:
+        name = next((o.name for p, o in current.partners if p.id == leave), None)
+        if name is None:
+            return None
+        return f"If {name} left", formula.what_if_leaves(proposal, figures, leave)
+    if join_name:
+        newcomer = formula.PartnerInputs(
+            partner_id="newcomer",
+            name=join_name,
+            population=join_population,
+            driver=join_driver,
+            budget=join_budget,
+            percentage=None,
+        )
+        return f"If {join_name} joined", formula.what_if_joins(proposal, figures, newcomer)
+    return None

@@ -4,7 +4,6 @@ method side by side, what-ifs, and the CEO/CFO signature matrix."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
@@ -24,7 +23,7 @@ from app.funding.permissions import (
     FundingMember,
     FundingSigner,
 )
-from app.funding.service import FundingState, state, to_inputs, to_proposal
+from app.funding.service import FundingState, WhatIf, state, to_inputs, what_if
 from app.identity.deps import actor_of
 from app.partnerships.models import Role
 from app.partnerships.permissions import Membership
@@ -64,43 +63,25 @@ def _figures_form(current: FundingState, member: Membership) -> Form:
     return Form(values)
 
 
-def _what_if(request: Request, current: FundingState) -> tuple[str, Any] | None:
+def _what_if(request: Request, current: FundingState) -> WhatIf | None:
     """The what-if asked for in the query string: a partner leaving, or an organisation joining."""
-    if current.proposal is None or current.problems:
-        return None
-    figures = to_inputs(current.partners, current.inputs)
-    leaving = request.query_params.get("leave")
-    if leaving:
-        name = next((o.name for p, o in current.partners if p.id == leaving), None)
-        if name is None:
+    q = request.query_params
+
+    def number(name: str) -> Decimal | None:
+        try:
+            value = Decimal(q.get(name, "").replace(",", ""))
+        except InvalidOperation:
             return None
-        return (
-            f"If {name} left",
-            formula.what_if_leaves(to_proposal(current.proposal), figures, leaving),
-        )
-    joining = request.query_params.get("join_name", "").strip()[:200]
-    if joining:
+        return value if value.is_finite() and value >= 0 else None
 
-        def number(name: str) -> Decimal | None:
-            try:
-                value = Decimal(request.query_params.get(name, "").replace(",", ""))
-            except InvalidOperation:
-                return None
-            return value if value.is_finite() and value >= 0 else None
-
-        newcomer = formula.PartnerInputs(
-            partner_id="newcomer",
-            name=joining,
-            population=number("join_population"),
-            driver=number("join_driver"),
-            budget=number("join_budget"),
-            percentage=None,
-        )
-        return (
-            f"If {joining} joined",
-            formula.what_if_joins(to_proposal(current.proposal), figures, newcomer),
-        )
-    return None
+    return what_if(
+        current,
+        leave=q.get("leave") or None,
+        join_name=q.get("join_name", "").strip()[:200] or None,
+        join_population=number("join_population"),
+        join_driver=number("join_driver"),
+        join_budget=number("join_budget"),
+    )
 
 
 def _page(

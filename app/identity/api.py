@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel
+from sqlmodel import col, select
 
 from app.core.database import fetch, utcnow
 from app.core.deps import SessionDep
@@ -25,6 +29,7 @@ from app.identity.schemas import (
     TokenResponse,
 )
 from app.identity.views import client_ip
+from app.mail.models import OutboxMessage
 from app.partnerships.service import partnerships_of
 
 router = APIRouter(prefix="/api/v1", tags=["identity"], responses=API_ERRORS)
@@ -242,3 +247,21 @@ def revoke_personal_token(
     ):
         raise HTTPException(404)
     db.commit()
+
+
+class OutboxOut(BaseModel):
+    id: str
+    to: str
+    subject: str
+    body: str
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str | None
+
+
+@router.get("/admin/outbox", tags=["admin"], summary="The newest 100 emails, sent or waiting")
+def outbox(db: SessionDep, admin: SiteAdmin) -> list[OutboxOut]:
+    """Without an SMTP server configured, this is the only copy of the mail."""
+    rows = db.exec(select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(100))
+    return [OutboxOut.model_validate(m, from_attributes=True) for m in rows]

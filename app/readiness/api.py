@@ -63,3 +63,22 @@ def collect(request: Request, db: SessionDep, lead: Lead, roadmap: RoadmapDep) -
         content_hash=snapshot.content_hash,
         data=snapshot.data,
     )
+
+
+@router.get(
+    "/partnerships/{pid}/readiness/snapshots",
+    responses=ERRORS,
+    summary="The snapshots the lead has collected, newest first",
+)
+def list_snapshots(db: SessionDep, member: Member) -> list[SnapshotOut]:
+    return [
+        SnapshotOut(
+            id=s.id,
+            collected_by=s.collected_by,
+            collected_at=s.collected_at,
+            verdict=s.verdict,
+            content_hash=s.content_hash,
+            data=s.data,
+        )
+        for s in service.snapshots(db, member.partnership.id)
+    ]

@@ -1,0 +1,59 @@
+"""What the pages show is in the API too: what-ifs, snapshots, notifications, the outbox."""
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.factories import make_token, make_user
+from tests.funding.test_api import _inputs, _propose, _three_councils
+
+
+def test_funding_what_if_in_the_api(client: TestClient, db: Session) -> None:
+    world = _three_councils(db)
+    base = f"/api/v1/partnerships/{world.partnership.id}/funding/what-if"
+    assert client.get(base, headers=world.auth("viewer")).status_code == 422
+    early = client.get(f"{base}?leave={world.other_partner.id}", headers=world.auth("viewer"))
+    assert early.json()["problems"] == ["There is no funding proposal yet"]
+    _propose(client, world)
+    _inputs(client, world)
+    leaving = client.get(f"{base}?leave={world.other_partner.id}", headers=world.auth("viewer"))
+    assert leaving.status_code == 200
+    body = leaving.json()
+    assert body["title"] == "If Eastbrook Borough Council left"
+    assert [r["total"] for r in body["table"]["rows"]] == ["285714.29", "714285.71"]
+    joining = client.get(
+        f"{base}?join_name=Southvale&join_population=500000", headers=world.auth("viewer")
+    ).json()
+    assert joining["table"]["rows"][-1]["organisation"] == "Southvale"
+
+
+def test_snapshots_notifications_and_outbox(client: TestClient, db: Session) -> None:
+    world = _three_councils(db)
+    pid = world.partnership.id
+    assert (
+        client.post(
+            f"/api/v1/partnerships/{pid}/readiness/snapshots", headers=world.auth("lead")
+        ).status_code
+        == 201
+    )
+    [snapshot] = client.get(
+        f"/api/v1/partnerships/{pid}/readiness/snapshots", headers=world.auth("viewer")
+    ).json()
+    assert snapshot["verdict"] == "not ready"
+    client.put(
+        f"/api/v1/partnerships/{pid}/funding",
+        headers=world.auth("lead"),
+        json={"method": "equal", "one_off_cost": "0", "annual_cost": "1", "years": 1},
+    )
+    client.post(
+        f"/api/v1/partnerships/{pid}/funding/signoffs",
+        headers=world.auth("other_ceo"),
+        json={"role": "ceo", "password": "correct horse battery staple"},
+    )
+    told = client.get("/api/v1/me/notifications", headers=world.auth("lead")).json()
+    assert any("signed the funding formula" in n["message"] for n in told)
+    admin = make_user(db, email="admin@site.example.org", organisation="Site", admin=True)
+    token = make_token(db, admin)
+    db.commit()
+    assert client.get("/api/v1/admin/outbox", headers=world.auth("lead")).status_code == 403
+    mail = client.get("/api/v1/admin/outbox", headers={"Authorization": f"Bearer {token}"}).json()
+    assert any(m["to"] == world.users["lead"].email for m in mail)
