@@ -127,6 +127,31 @@ def _page(
     )
 
 
+def _reshow(
+    request: Request,
+    db: SessionDep,
+    member: Membership,
+    roadmap: RoadmapDep,
+    *,
+    proposal_form: Form | None = None,
+    figures_form: Form | None = None,
+    sign_form: Form | None = None,
+    status: int = 400,
+) -> Response:
+    """Nothing was saved: show the page again with the form that has the error."""
+    db.rollback()
+    current = state(db, member.partnership, roadmap)
+    return _page(
+        request,
+        member,
+        current,
+        proposal_form=proposal_form or _proposal_form(current),
+        figures_form=figures_form or _figures_form(current, member),
+        sign_form=sign_form or Form(),
+        status=status,
+    )
+
+
 @router.get("/partnerships/{pid}/funding")
 def funding_page(
     request: Request, db: SessionDep, member: FundingMember, roadmap: RoadmapDep
@@ -182,17 +207,7 @@ async def propose(
             status=409,
         )
     if not form.ok:
-        db.rollback()
-        current = state(db, lead.partnership, roadmap)
-        return _page(
-            request,
-            lead,
-            current,
-            proposal_form=form,
-            figures_form=_figures_form(current, lead),
-            sign_form=Form(),
-            status=400,
-        )
+        return _reshow(request, db, lead, roadmap, proposal_form=form)
     db.commit()
     response = RedirectResponse(f"/partnerships/{lead.partnership.id}/funding", status_code=303)
     flash(
@@ -278,17 +293,7 @@ async def enter_figures(
         )
     except flows.FundingProblem as exc:
         form.error(exc.field, str(exc))
-        db.rollback()
-        current = state(db, member.partnership, roadmap)
-        return _page(
-            request,
-            member,
-            current,
-            proposal_form=_proposal_form(current),
-            figures_form=form,
-            sign_form=Form(),
-            status=400,
-        )
+        return _reshow(request, db, member, roadmap, figures_form=form)
     db.commit()
     response = RedirectResponse(
         f"/partnerships/{member.partnership.id}/funding#figures", status_code=303
@@ -323,17 +328,7 @@ async def sign(
             if isinstance(exc, flows.FundingProblem)
             else "Select the role you are signing in",
         )
-        db.rollback()
-        current = state(db, member.partnership, roadmap)
-        return _page(
-            request,
-            member,
-            current,
-            proposal_form=_proposal_form(current),
-            figures_form=_figures_form(current, member),
-            sign_form=form,
-            status=400,
-        )
+        return _reshow(request, db, member, roadmap, sign_form=form)
     db.commit()
     response = RedirectResponse(
         f"/partnerships/{member.partnership.id}/funding#signatures", status_code=303
