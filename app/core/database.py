@@ -73,6 +73,33 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(item) for item in value)
+    return value
+
+
+def _drop_nul_characters(engine: Engine) -> None:
+    """Drop NUL (U+0000) from every text parameter before it reaches the database.
+
+    PostgreSQL cannot store NUL in text, so a NUL typed or sent in any field would be a 500
+    there; SQLite would keep it. A NUL is never meaningful in what people write, and refusing it
+    would mean a pattern on every string field of the API, so it is dropped here, once, on both
+    databases alike. JSON columns are unaffected: their parameters are serialised JSON, where NUL
+    is the escape `\\u0000`, which both databases store.
+    """
+
+    @sa.event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _strip(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool
+    ) -> tuple[str, Any]:
+        return statement, _without_nul(parameters)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with SQLite's pragmas and its folder created when needed."""
     parsed = sa.engine.make_url(url)
@@ -85,8 +112,10 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         _tune_sqlite(engine)
-        return engine
-    return sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    else:
+        engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    _drop_nul_characters(engine)
+    return engine
 
 
 def writer(engine: Engine) -> Engine:

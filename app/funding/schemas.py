@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core import patterns
 from app.funding.formula import Method
 from app.funding.models import FundingRole
 
@@ -26,11 +27,11 @@ class ProposalIn(BaseModel):
         }
     )
     method: Method
-    one_off_cost: str = Field(pattern=r"^\d{1,11}(\.\d{1,2})?$")
-    annual_cost: str = Field(pattern=r"^\d{1,11}(\.\d{1,2})?$")
+    one_off_cost: str = Field(pattern=patterns.POUNDS)
+    annual_cost: str = Field(pattern=patterns.POUNDS)
     years: int = Field(ge=1, le=50)
-    annual_uplift_percent: str | None = Field(default=None, pattern=r"^\d{1,3}(\.\d{1,4})?$")
-    base_share_percent: str | None = Field(default=None, pattern=r"^\d{1,3}(\.\d{1,4})?$")
+    annual_uplift_percent: str | None = Field(default=None, pattern=patterns.PERCENT)
+    base_share_percent: str | None = Field(default=None, pattern=patterns.PERCENT)
     driver_name: str | None = Field(default=None, max_length=100)
     savings_method: str | None = Field(default=None, max_length=100)
     exit_terms: str | None = Field(default=None, max_length=5000)
@@ -39,10 +40,10 @@ class ProposalIn(BaseModel):
 
 class InputsIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"population": "150000"}]})
-    population: str | None = Field(default=None, pattern=r"^\d{1,15}(\.\d{1,2})?$")
-    driver: str | None = Field(default=None, pattern=r"^\d{1,15}(\.\d{1,2})?$")
-    budget: str | None = Field(default=None, pattern=r"^\d{1,11}(\.\d{1,2})?$")
-    percentage: str | None = Field(default=None, pattern=r"^\d{1,3}(\.\d{1,4})?$")
+    population: str | None = Field(default=None, pattern=patterns.QUANTITY)
+    driver: str | None = Field(default=None, pattern=patterns.QUANTITY)
+    budget: str | None = Field(default=None, pattern=patterns.POUNDS)
+    percentage: str | None = Field(default=None, pattern=patterns.PERCENT)
 
 
 class FundingSignIn(BaseModel):

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from app.core import patterns
+
 
 class TokenRequest(BaseModel):
     model_config = ConfigDict(
@@ -70,7 +72,7 @@ class PersonalTokenIn(BaseModel):
             ]
         }
     )
-    name: str = Field(min_length=1, max_length=100, pattern=r"\S")
+    name: str = Field(min_length=1, max_length=100, pattern=patterns.VISIBLE)
     can_write: StrictBool = False
     expires_in_days: int = Field(default=90, ge=1, le=365)
 

@@ -6,10 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core import patterns
 from app.partnerships.models import Role
-
-# Deliberately loose: the address is proved by the link sent to it, not by its syntax.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 
 
 class PartnershipCreate(BaseModel):
@@ -24,8 +22,8 @@ class PartnershipCreate(BaseModel):
             ]
         }
     )
-    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
-    service: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    name: str = Field(min_length=1, max_length=200, pattern=patterns.VISIBLE)
+    service: str = Field(min_length=1, max_length=200, pattern=patterns.VISIBLE)
     description: str = Field(default="", max_length=5000)
 
     @field_validator("name", "service")
@@ -96,7 +94,7 @@ class PartnerInvitationCreate(BaseModel):
             ]
         }
     )
-    email: str = Field(max_length=320, pattern=EMAIL_PATTERN)
+    email: str = Field(max_length=320, pattern=patterns.EMAIL)
     organisation: str = Field(min_length=1, max_length=200)
     roles: list[Role] = Field(min_length=1)
 
@@ -107,7 +105,7 @@ class PersonInvitationCreate(BaseModel):
             "examples": [{"email": "signatory@eastbrook.example.org", "roles": ["signatory"]}]
         }
     )
-    email: str = Field(max_length=320, pattern=EMAIL_PATTERN)
+    email: str = Field(max_length=320, pattern=patterns.EMAIL)
     roles: list[Role] = Field(min_length=1)
 
 

@@ -59,3 +59,16 @@ def test_naive_times_are_refused(app: object, settings: object) -> None:
         with pytest.raises(sa.exc.StatementError, match="naive"):
             db.flush()
     engine.dispose()
+
+
+def test_nul_characters_are_dropped_before_they_reach_the_database(
+    app: object, settings: object
+) -> None:
+    # PostgreSQL refuses NUL in text; both databases must behave the same.
+    engine = make_engine(settings.database_url)  # type: ignore[attr-defined]
+    with session_scope(engine, write=True) as db:
+        db.add(Organisation(name="Nul\x00 Council"))
+    with session_scope(engine, write=False) as db:
+        found = db.exec(select(Organisation).where(Organisation.name == "Nul\x00 Council")).one()
+    engine.dispose()
+    assert found.name == "Nul Council"
