@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.audit import api as audit_api
 from app.audit import views as audit_views
-from app.core import docs, health, problems
+from app.core import docs, health, openapi, problems
 from app.core.database import make_engine
 from app.core.headers import SecurityHeaders
 from app.core.migrations import check_migrated
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.roadmap = roadmap
 
     problems.install(app)
+    openapi.install(app, all_routes())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -22,3 +22,16 @@ QUANTITY = r"^[0-9]{1,15}(\.[0-9]{1,2})?$"
 
 PERCENT = r"^[0-9]{1,3}(\.[0-9]{1,4})?$"
 """A percentage, to four decimals."""
+
+PERCENT_OF_WHOLE = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"
+"""A percentage from 0 to 100, to four decimals: a share of the whole."""
+
+MEANINGS = {
+    VISIBLE: "Enter some text: this cannot be blank",
+    EMAIL: "Enter an email address, like name@example.org",
+    POUNDS: 'Enter an amount in pounds and pence, as a string like "1250.50"',
+    QUANTITY: 'Enter a number with at most two decimals, as a string like "150000"',
+    PERCENT: 'Enter a percentage with at most four decimals, as a string like "2.5"',
+    PERCENT_OF_WHOLE: 'Enter a percentage from 0 to 100, as a string like "40"',
+}
+"""What each pattern asks for, in words: the API says this rather than the regex."""

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from app.core import patterns
 from app.core.templating import render
 from app.identity.deps import SignInRequired
 
@@ -153,12 +154,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, RequestValidationError):  # registered for this type only
         raise exc
     errors = [
-        {"field": _field_of(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))}
+        {"field": _field_of(tuple(e.get("loc", ()))), "message": _message_of(e)}
         for e in exc.errors()
     ]
     if wants_problem_json(request):
         return problem(422, "The request is not valid; see errors.", errors=errors)
     return error_page(request, 404)
+
+
+def _message_of(error: dict[str, Any]) -> str:
+    if error.get("type") == "string_pattern_mismatch":
+        meaning = patterns.MEANINGS.get(str(error.get("ctx", {}).get("pattern")))
+        if meaning is not None:
+            return meaning
+    return str(error.get("msg", "invalid"))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

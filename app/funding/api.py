@@ -6,9 +6,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
+from app.core import patterns
 from app.core.deps import RoadmapDep, SessionDep
 from app.core.problems import API_ERRORS, Problem
 from app.funding import flows, formula
@@ -30,11 +31,21 @@ from app.identity.deps import actor_of
 
 router = APIRouter(prefix="/api/v1", tags=["funding"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Your role does not allow this"},
+    403: {"description": "Your role does not allow this, or the password is wrong"},
     404: {"description": "No such partnership that you are part of"},
-    409: {"description": "The proposal changed since you read it"},
+    409: {"description": "The proposal changed since you read it, or it cannot be signed yet"},
     422: {"description": "A figure is missing or not valid"},
 }
+
+
+def refused(problem: flows.FundingProblem) -> Problem:
+    """The problem document for a funding action that could not be done."""
+    status = 422
+    if isinstance(problem, flows.NotAllowed):
+        status = 403
+    elif isinstance(problem, flows.NotNow):
+        status = 409
+    return Problem(status, str(problem), errors=[{"field": problem.field, "message": str(problem)}])
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -146,7 +157,7 @@ def put_funding(
             base_url=request.app.state.settings.base_url,
         )
     except flows.FundingProblem as exc:
-        raise Problem(422, str(exc), errors=[{"field": exc.field, "message": str(exc)}]) from None
+        raise refused(exc) from None
     except flows.StaleProposal:
         raise Problem(409, "The proposal changed since you read it; nothing was changed.") from None
     db.commit()
@@ -171,10 +182,7 @@ def put_inputs(
             base_url=request.app.state.settings.base_url,
         )
     except flows.FundingProblem as exc:
-        status = 403 if "role does not allow" in str(exc) else 422
-        raise Problem(
-            status, str(exc), errors=[{"field": exc.field, "message": str(exc)}]
-        ) from None
+        raise refused(exc) from None
     db.commit()
     return funding_out(state(db, member.partnership, roadmap))
 
@@ -203,10 +211,7 @@ def sign_funding(
             base_url=request.app.state.settings.base_url,
         )
     except flows.FundingProblem as exc:
-        status = 403 if exc.field == "role" and "Only your" in str(exc) else 422
-        raise Problem(
-            status, str(exc), errors=[{"field": exc.field, "message": str(exc)}]
-        ) from None
+        raise refused(exc) from None
     db.commit()
     return FundingSignoffOut(
         id=signoff.id,
@@ -218,53 +223,87 @@ def sign_funding(
 
 
 class WhatIfOut(BaseModel):
+    # A plain dict is a ConfigDict (a TypedDict), and needs no import.
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "title": "If Eastbrook Borough Council left",
+                    "table": {
+                        "method": "population",
+                        "rows": [
+                            {
+                                "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                                "organisation": "Northdale District Council",
+                                "share_percent": "100.00",
+                                "one_off": "250000.00",
+                                "per_year": ["1000000.00", "1020000.00", "1040400.00"],
+                                "total": "3310400.00",
+                            }
+                        ],
+                        "one_off_total": "250000.00",
+                        "year_totals": ["1000000.00", "1020000.00", "1040400.00"],
+                        "grand_total": "3310400.00",
+                    },
+                    "problems": [],
+                }
+            ]
+        }
+    }
     title: str
     table: TableOut | None
     problems: list[str]
 
 
-@router.get(
-    "/partnerships/{pid}/funding/what-if",
-    summary="The contributions if a partner left, or if an organisation joined",
-)
-def funding_what_if(
-    db: SessionDep,
-    member: FundingMember,
-    roadmap: RoadmapDep,
-    leave: Annotated[str | None, Query(max_length=32, description="A partner's id")] = None,
-    join_name: Annotated[str | None, Query(max_length=200)] = None,
-    join_population: Annotated[Decimal | None, Query(ge=0, le=Decimal("1e12"))] = None,
-    join_driver: Annotated[Decimal | None, Query(ge=0, le=Decimal("1e12"))] = None,
-    join_budget: Annotated[Decimal | None, Query(ge=0, le=Decimal("1e12"))] = None,
-) -> WhatIfOut:
-    """Give `leave` (a partner's id), or `join_name` with the newcomer's figures. Until the
-    formula can be worked out, the answer lists what is missing instead of a table."""
-    join = (join_name or "").strip() or None
-    if not leave and not join:
-        raise Problem(
-            422,
-            "Give a partner to leave, or an organisation to join.",
-            errors=[{"field": "leave", "message": "give leave or join_name"}],
-        )
-    current = state(db, member.partnership, roadmap)
-    if current.proposal is None or current.problems:
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def _what_if_out(current: FundingState, **change: Any) -> WhatIfOut:
+    """The what-if as a table or, until the formula can be worked out, what is missing."""
+    found = what_if(current, **change)
+    if found is None:
         missing = [p.message for p in current.problems] or ["There is no funding proposal yet"]
         return WhatIfOut(title="Cannot be worked out yet", table=None, problems=missing)
-    found = what_if(
-        current,
-        leave=leave,
-        join_name=join,
-        join_population=join_population,
-        join_driver=join_driver,
-        join_budget=join_budget,
-    )
-    if found is None:
-        raise Problem(
-            422,
-            "That partner is not an active partner of this partnership.",
-            errors=[{"field": "leave", "message": "not an active partner"}],
-        )
     title, result = found
     if isinstance(result, formula.Table):
         return WhatIfOut(title=title, table=table_out(result), problems=[])
     return WhatIfOut(title=title, table=None, problems=[p.message for p in result])
+
+
+@router.get(
+    "/partnerships/{pid}/funding/what-if/leave/{partner_id}",
+    summary="The contributions if a partner left",
+    responses={404: {"description": "No such partnership, or no such active partner in it"}},
+)
+def funding_what_if_leave(
+    partner_id: str, db: SessionDep, member: FundingMember, roadmap: RoadmapDep
+) -> WhatIfOut:
+    current = state(db, member.partnership, roadmap)
+    if not any(partner.id == partner_id for partner, _ in current.partners):
+        raise HTTPException(404, "No such active partner in this partnership")
+    return _what_if_out(current, leave=partner_id)
+
+
+@router.get(
+    "/partnerships/{pid}/funding/what-if/join",
+    summary="The contributions if an organisation joined with the figures given",
+)
+def funding_what_if_join(
+    db: SessionDep,
+    member: FundingMember,
+    roadmap: RoadmapDep,
+    name: Annotated[str, Query(max_length=200, pattern=patterns.VISIBLE)],
+    population: Annotated[str | None, Query(pattern=patterns.QUANTITY)] = None,
+    driver: Annotated[str | None, Query(pattern=patterns.QUANTITY)] = None,
+    budget: Annotated[str | None, Query(pattern=patterns.POUNDS)] = None,
+) -> WhatIfOut:
+    """The newcomer's figures are the ones the method in force needs, as decimal strings like
+    the partners' own figures."""
+    return _what_if_out(
+        state(db, member.partnership, roadmap),
+        join_name=name.strip(),
+        join_population=_decimal(population),
+        join_driver=_decimal(driver),
+        join_budget=_decimal(budget),
+    )

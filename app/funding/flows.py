@@ -36,6 +36,14 @@ class FundingProblem(ValueError):
         self.field = field
 
 
+class NotAllowed(FundingProblem):
+    """This person may not do this: not their role, or the password re-entered is wrong."""
+
+
+class NotNow(FundingProblem):
+    """The formula's state stops it: nothing to sign yet, figures missing, already signed."""
+
+
 class StaleProposal(Exception):
     """The proposal changed since it was read."""
 
@@ -191,7 +199,7 @@ def enter_inputs(
 ) -> FundingInput:
     """A partner enters its own figures (population, driver, budget, fixed percentage)."""
     if not member.active or not member.has(*INPUT_ROLES):
-        raise FundingProblem("population", "Your role does not allow you to enter the figures")
+        raise NotAllowed("population", "Your role does not allow you to enter the figures")
     before = state(db, member.partnership, roadmap)
     values = {name: _decimal(data, name, f"the {name}", required=False) for name in INPUT_FIELDS}
     if values["percentage"] is not None and values["percentage"] > 100:
@@ -239,30 +247,30 @@ def sign(
 ) -> FundingSignoff:
     """A CEO or CFO signs the formula as it stands for their own partner."""
     if not member.active or not member.has(Role(role.value)):
-        raise FundingProblem(
+        raise NotAllowed(
             "role", f"Only your organisation's {role.value.upper()} can sign in that role"
         )
     user = member.principal.user
     if not verify_password(user.password_hash, password):
-        raise FundingProblem("password", "Your password is not correct")
+        raise NotAllowed("password", "Your password is not correct")
     current = state(db, member.partnership, roadmap)
     if current.proposal is None:
-        raise FundingProblem("role", "There is no funding proposal to sign yet")
+        raise NotNow("role", "There is no funding proposal to sign yet")
     if current.problems:
-        raise FundingProblem(
+        raise NotNow(
             "role",
             "The formula cannot be signed until every figure is in: "
             + "; ".join(p.message for p in current.problems),
         )
     if current.current(member.partner.id, role) is not None:
-        raise FundingProblem(
+        raise NotNow(
             "role",
             f"Your organisation's {role.value.upper()} has already signed the formula as it stands",
         )
     other = FundingRole.CFO if role is FundingRole.CEO else FundingRole.CEO
     counterpart = current.current(member.partner.id, other)
     if counterpart is not None and counterpart.user_id == user.id:
-        raise FundingProblem(
+        raise NotAllowed(
             "role", "The chief executive and the finance director must be two different people"
         )
     signoff = FundingSignoff(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, select
 
 from app.core.database import fetch, utcnow
@@ -250,6 +250,30 @@ def revoke_personal_token(
 
 
 class OutboxOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0f4c8a2e6b1d4395a7e3c9b5d0f28a61",
+                    "to": "signatory@eastbrook.example.org",
+                    "subject": "You are invited to the Northdale and Eastbrook shared revenues "
+                    "and benefits partnership",
+                    "body": "Alex Morgan has invited you to join the shared-service partnership "
+                    '"Northdale and Eastbrook shared revenues and benefits" for Eastbrook '
+                    "Borough Council.\n\nThe partnership is forming a shared Revenues and "
+                    "benefits service. You have been invited as: Signatory.\n\nTo accept, "
+                    "open this link and choose a password:\n\nhttps://roadmap.example.org/"
+                    "invitations/accept?token=Q4TP7Cey2grNN98iYwjwSX_CqesqnYrT7we7t1IHWv0\n\n"
+                    "The link works once and expires on 7 December 2026 at 10:05 UTC. If you "
+                    "were not expecting this email, you can ignore it.\n",
+                    "created_at": "2026-11-23T10:05:00Z",
+                    "sent_at": "2026-11-23T10:05:02Z",
+                    "attempts": 1,
+                    "last_error": None,
+                }
+            ]
+        }
+    )
     id: str
     to: str
     subject: str

@@ -22,6 +22,17 @@ class TokenRequest(BaseModel):
 
 
 class TokenResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "D8-oL4kHazH6_MqFnQMI9MjDIjE6EfD0E0b60vz0MH8",
+                    "token_type": "bearer",
+                    "expires_at": "2026-11-22T18:15:00Z",
+                }
+            ]
+        }
+    )
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime | None
@@ -42,6 +53,32 @@ class MembershipOut(BaseModel):
 
 
 class MeOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "7c1e4b9a2d6f4e08b3a5c7d9e1f20a64",
+                    "email": "lead@northdale.example.org",
+                    "name": "Alex Morgan",
+                    "is_admin": False,
+                    "organisation": {
+                        "id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                        "name": "Northdale District Council",
+                        "kind": "district_council",
+                    },
+                    "partnerships": [
+                        {
+                            "partnership_id": "a41d6e2f9c0b4873b5e1d8c2f6a09e37",
+                            "name": "Northdale and Eastbrook shared revenues and benefits",
+                            "partner_id": "5b8e0c3a7f1d4926a4c8e2b6d0f19c58",
+                            "partner_status": "active",
+                            "roles": ["lead", "partner_lead"],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
     id: str
     email: str
     name: str
@@ -51,15 +88,38 @@ class MeOut(BaseModel):
 
 
 class PasswordChange(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "current_password": "autumn budget 2026",
+                    "new_password": "correct horse battery staple",
+                }
+            ]
+        }
+    )
     current_password: str = Field(max_length=1024)
     new_password: str = Field(max_length=1024)
 
 
 class ResetRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "lead@northdale.example.org"}]}
+    )
     email: str = Field(max_length=320)
 
 
 class ResetConfirm(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "z8zypbQVJipC4r_LiCIDYm0fQ8VgDnF34oakVddnuCM",
+                    "new_password": "correct horse battery staple",
+                }
+            ]
+        }
+    )
     token: str = Field(max_length=200)
     new_password: str = Field(max_length=1024)
 
@@ -78,6 +138,19 @@ class PersonalTokenIn(BaseModel):
 
 
 class PersonalTokenOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "6a3f0d8c1e5b4a7290c4e6b1d8f3a25c",
+                    "name": "Document management system",
+                    "can_write": False,
+                    "created_at": "2026-11-22T10:15:00Z",
+                    "expires_at": "2027-02-20T10:15:00Z",
+                }
+            ]
+        }
+    )
     id: str
     name: str
     can_write: bool
@@ -86,4 +159,19 @@ class PersonalTokenOut(BaseModel):
 
 
 class PersonalTokenCreated(PersonalTokenOut):
+    # Its own examples: the inherited ones lack the token.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "6a3f0d8c1e5b4a7290c4e6b1d8f3a25c",
+                    "name": "Document management system",
+                    "can_write": False,
+                    "created_at": "2026-11-22T10:15:00Z",
+                    "expires_at": "2027-02-20T10:15:00Z",
+                    "token": "pr6ub75Hz6UuaMNJYiZHSu1nflk08gyPRAEvpWPJZNY",
+                }
+            ]
+        }
+    )
     token: str = Field(description="Shown once: store it now")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS
@@ -16,6 +16,21 @@ router = APIRouter(prefix="/api/v1", tags=["notifications"], responses=API_ERROR
 
 
 class NotificationOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "d8b2e6f04a1c4593b7e0c5a2f9d14e86",
+                    "partnership_id": "a41d6e2f9c0b4873b5e1d8c2f6a09e37",
+                    "message": "The funding formula changed after you signed it, so your "
+                    "signature no longer counts. Review it and sign again.",
+                    "link": "/partnerships/a41d6e2f9c0b4873b5e1d8c2f6a09e37/funding",
+                    "created_at": "2026-11-22T10:15:00Z",
+                    "read_at": "2026-11-22T11:02:00Z",
+                }
+            ]
+        }
+    )
     id: str
     partnership_id: str
     message: str

@@ -34,6 +34,21 @@ class PartnershipCreate(BaseModel):
 
 
 class PartnershipSummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "a41d6e2f9c0b4873b5e1d8c2f6a09e37",
+                    "name": "Northdale and Eastbrook shared revenues and benefits",
+                    "service": "Revenues and benefits",
+                    "roadmap_version": "2026.1",
+                    "created_at": "2026-11-22T10:15:00Z",
+                    "my_partner_id": "5b8e0c3a7f1d4926a4c8e2b6d0f19c58",
+                    "my_roles": ["lead", "partner_lead"],
+                }
+            ]
+        }
+    )
     id: str
     name: str
     service: str
@@ -44,6 +59,18 @@ class PartnershipSummary(BaseModel):
 
 
 class PersonOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c5f81a2e6d9b4037a1e4c8f2b9d06e15",
+                    "name": "Sam Patel",
+                    "email": "lead@eastbrook.example.org",
+                    "roles": ["partner_lead", "officer"],
+                }
+            ]
+        }
+    )
     id: str
     name: str
     email: str
@@ -51,6 +78,20 @@ class PersonOut(BaseModel):
 
 
 class InvitationOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "2e9b5d71c4a04f8e96d3b0a7e5c18f42",
+                    "email": "signatory@eastbrook.example.org",
+                    "roles": ["signatory"],
+                    "created_at": "2026-11-22T10:15:00Z",
+                    "expires_at": "2026-12-06T10:15:00Z",
+                    "status": "pending",
+                }
+            ]
+        }
+    )
     id: str
     email: str
     roles: list[Role]
@@ -73,6 +114,69 @@ class PartnerOut(BaseModel):
 
 
 class PartnershipOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "a41d6e2f9c0b4873b5e1d8c2f6a09e37",
+                    "name": "Northdale and Eastbrook shared revenues and benefits",
+                    "service": "Revenues and benefits",
+                    "description": "One team for both councils, hosted by Northdale.",
+                    "roadmap_version": "2026.1",
+                    "created_at": "2026-11-22T10:15:00Z",
+                    "partners": [
+                        {
+                            "id": "5b8e0c3a7f1d4926a4c8e2b6d0f19c58",
+                            "organisation_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                            "organisation": "Northdale District Council",
+                            "is_lead": True,
+                            "status": "active",
+                            "joined_at": "2026-11-22T10:15:00Z",
+                            "withdrawn_at": None,
+                            "withdrawal_reason": None,
+                            "people": [
+                                {
+                                    "id": "7c1e4b9a2d6f4e08b3a5c7d9e1f20a64",
+                                    "name": "Alex Morgan",
+                                    "email": "lead@northdale.example.org",
+                                    "roles": ["lead", "partner_lead"],
+                                }
+                            ],
+                            "invitations": [],
+                        },
+                        {
+                            "id": "e2c7a9154b3d4f60980c1a6e5d7b2f49",
+                            "organisation_id": "9d04f6b2c8e14a37b5f2e0d9c1a6837e",
+                            "organisation": "Eastbrook Borough Council",
+                            "is_lead": False,
+                            "status": "active",
+                            "joined_at": "2026-11-23T09:40:00Z",
+                            "withdrawn_at": None,
+                            "withdrawal_reason": None,
+                            "people": [
+                                {
+                                    "id": "c5f81a2e6d9b4037a1e4c8f2b9d06e15",
+                                    "name": "Sam Patel",
+                                    "email": "lead@eastbrook.example.org",
+                                    "roles": ["partner_lead", "officer"],
+                                }
+                            ],
+                            "invitations": [
+                                {
+                                    "id": "2e9b5d71c4a04f8e96d3b0a7e5c18f42",
+                                    "email": "signatory@eastbrook.example.org",
+                                    "roles": ["signatory"],
+                                    "created_at": "2026-11-23T10:05:00Z",
+                                    "expires_at": "2026-12-07T10:05:00Z",
+                                    "status": "pending",
+                                }
+                            ],
+                        },
+                    ],
+                }
+            ]
+        }
+    )
     id: str
     name: str
     service: str
@@ -110,6 +214,19 @@ class PersonInvitationCreate(BaseModel):
 
 
 class InvitationCreated(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "2e9b5d71c4a04f8e96d3b0a7e5c18f42",
+                    "partner_id": "e2c7a9154b3d4f60980c1a6e5d7b2f49",
+                    "email": "signatory@eastbrook.example.org",
+                    "roles": ["signatory"],
+                    "expires_at": "2026-12-07T10:05:00Z",
+                }
+            ]
+        }
+    )
     id: str
     partner_id: str
     email: str
@@ -118,20 +235,53 @@ class InvitationCreated(BaseModel):
 
 
 class InvitationAccept(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "Q4TP7Cey2grNN98iYwjwSX_CqesqnYrT7we7t1IHWv0",
+                    "name": "Jordan Hughes",
+                    "password": "correct horse battery staple",
+                }
+            ]
+        }
+    )
     token: str = Field(min_length=1, max_length=200)
     name: str = Field(min_length=1, max_length=200)
     password: str = Field(max_length=1024)
 
 
 class AcceptedOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "user_id": "f1a7c3e9b5d24068a2c4e6f8b0d13a57",
+                    "partnership_id": "a41d6e2f9c0b4873b5e1d8c2f6a09e37",
+                    "partner_id": "e2c7a9154b3d4f60980c1a6e5d7b2f49",
+                }
+            ]
+        }
+    )
     user_id: str
     partnership_id: str
     partner_id: str
 
 
 class Withdrawal(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "Eastbrook's cabinet decided on 10 March 2027 to keep revenues "
+                    "and benefits in house."
+                }
+            ]
+        }
+    )
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class RolesUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"roles": ["officer", "signatory"]}]})
     roles: list[Role]

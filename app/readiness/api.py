@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app.core.deps import RoadmapDep, SessionDep
 from app.core.problems import API_ERRORS
@@ -22,6 +22,81 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class SnapshotOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "2d440a0d238e498a95ec73a9d9b42160",
+                    "collected_by": "d500b1bde35e42369390d11e1caac836",
+                    "collected_at": "2026-11-22T10:15:00Z",
+                    "verdict": "not ready",
+                    "content_hash": (
+                        "8367cf5ff4175558193269578d5b8ce7fa41f98f7ce51ec8a473d431441a2449"
+                    ),
+                    "data": {
+                        "verdict": "not ready",
+                        "today": "2026-11-22",
+                        "partners": [
+                            {
+                                "id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                                "name": "Northdale District Council",
+                            },
+                            {
+                                "id": "e53b56d90cfd454fa66efc9f2b86e9f0",
+                                "name": "Eastbrook Borough Council",
+                            },
+                        ],
+                        "stages": [
+                            {
+                                "key": "business-scope",
+                                "title": "Business scope",
+                                "score": "62.5",
+                                "mean": "68.8",
+                                "spread": "12.5",
+                                "rag": "amber",
+                                "partners": {
+                                    "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13": {
+                                        "score": "62.5",
+                                        "rag": "amber",
+                                        "scored": 6,
+                                        "total": 6,
+                                    },
+                                    "e53b56d90cfd454fa66efc9f2b86e9f0": {
+                                        "score": "75.0",
+                                        "rag": "green",
+                                        "scored": 6,
+                                        "total": 6,
+                                    },
+                                },
+                            }
+                        ],
+                        "blockers": [
+                            {
+                                "kind": "stage",
+                                "message": "Business scope is not agreed by every partner yet.",
+                                "stage": "business-scope",
+                                "partner_id": None,
+                            }
+                        ],
+                        "actions": [
+                            {
+                                "stage": "business-scope",
+                                "statement": "baseline-known",
+                                "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                                "score": 1,
+                            },
+                            {
+                                "stage": "business-scope",
+                                "statement": "users-involved",
+                                "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                                "score": 2,
+                            },
+                        ],
+                    },
+                }
+            ]
+        }
+    )
     id: str
     collected_by: str
     collected_at: datetime

@@ -18,10 +18,19 @@ from app.wizard.permissions import StageReader
 
 router = APIRouter(prefix="/api/v1", tags=["sign-off"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Not a signatory of your organisation"},
+    403: {"description": "Not a signatory of your organisation, or the password is wrong"},
     404: {"description": "No such partnership that you are part of, or no such stage"},
-    422: {"description": "The stage cannot be signed yet, or the password is wrong"},
+    409: {"description": "Not now: questions unanswered, already signed, or no longer current"},
 }
+
+
+def refused(problem: flows.SignOffProblem) -> Problem:
+    """The problem document for a sign-off that could not be made."""
+    if isinstance(problem, flows.NotAllowed):
+        return Problem(403, str(problem))
+    if isinstance(problem, flows.NotNow):
+        return Problem(409, str(problem))
+    return Problem(422, str(problem))
 
 
 def signoff_out(s: SignOff) -> SignOffOut:
@@ -69,7 +78,7 @@ def sign(body: SignRequest, request: Request, db: SessionDep, access: StageSigna
             base_url=request.app.state.settings.base_url,
         )
     except flows.SignOffProblem as exc:
-        raise Problem(422, str(exc)) from None
+        raise refused(exc) from None
     db.commit()
     return signoff_out(signoff)
 
@@ -93,14 +102,14 @@ def decline(
             base_url=request.app.state.settings.base_url,
         )
     except flows.SignOffProblem as exc:
-        raise Problem(422, str(exc)) from None
+        raise refused(exc) from None
     db.commit()
     return signoff_out(signoff)
 
 
 @router.post(
     "/signoffs/{sid}/revoke",
-    responses={**ERRORS, 409: {"description": "Not current"}},
+    responses=ERRORS,
     summary="Revoke a sign-off (the signer or their organisation's signatory)",
 )
 def revoke(
@@ -115,7 +124,6 @@ def revoke(
             reason=body.reason,
         )
     except flows.SignOffProblem as exc:
-        status = 409 if "no longer counts" in str(exc) else 403
-        raise Problem(status, str(exc)) from None
+        raise refused(exc) from None
     db.commit()
     return signoff_out(access.signoff)

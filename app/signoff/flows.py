@@ -23,7 +23,19 @@ from app.wizard.service import active_partners, answers_of, submissions_of
 
 
 class SignOffProblem(ValueError):
-    """The sign-off cannot be made; the message is written for the signatory."""
+    """The sign-off cannot be made; the message is written for the signatory.
+
+    The base class is bad input (a blank reason); the two kinds below tell the API which
+    status to answer with, so that no caller has to read the message.
+    """
+
+
+class NotAllowed(SignOffProblem):
+    """This person may not do this: not a signatory, or the password re-entered is wrong."""
+
+
+class NotNow(SignOffProblem):
+    """The stage's state stops it: unanswered questions, already signed, no longer current."""
 
 
 def _stage_link(partnership_id: str, stage: Stage) -> str:
@@ -65,7 +77,7 @@ def _after_decision(
 
 def _signatory(member: Membership) -> None:
     if not member.active or not member.has(Role.SIGNATORY):
-        raise SignOffProblem("Only a signatory of your organisation can sign or decline")
+        raise NotAllowed("Only a signatory of your organisation can sign or decline")
 
 
 def sign(
@@ -75,7 +87,7 @@ def sign(
     _signatory(member)
     user = member.principal.user
     if not verify_password(user.password_hash, password):
-        raise SignOffProblem("Your password is not correct")
+        raise NotAllowed("Your password is not correct")
     content = stage_content(
         member.partnership,
         stage,
@@ -84,7 +96,7 @@ def sign(
     )
     missing = missing_required(stage, content)
     if missing:
-        raise SignOffProblem(
+        raise NotNow(
             "Answer every required question before signing. Not yet answered: " + "; ".join(missing)
         )
     current = [
@@ -93,7 +105,7 @@ def sign(
         if s.partner_id == member.partner.id and s.current
     ]
     if current:
-        raise SignOffProblem("Your organisation has already signed this stage as it stands")
+        raise NotNow("Your organisation has already signed this stage as it stands")
     signoff = SignOff(
         partnership_id=member.partnership.id,
         stage_key=stage.key,
@@ -184,7 +196,7 @@ def revoke(db: Session, actor: Actor, *, member: Membership, signoff: SignOff, r
     if signoff.partner_id != member.partner.id or not (
         signoff.user_id == member.principal.user.id or member.has(Role.SIGNATORY)
     ):
-        raise SignOffProblem(
+        raise NotAllowed(
             "Only the person who signed, or their organisation's signatory, "
             "can revoke this sign-off"
         )
@@ -192,7 +204,7 @@ def revoke(db: Session, actor: Actor, *, member: Membership, signoff: SignOff, r
     if not reason:
         raise SignOffProblem("Enter the reason for revoking")
     if not signoff.current:
-        raise SignOffProblem("This sign-off no longer counts, so there is nothing to revoke")
+        raise NotNow("This sign-off no longer counts, so there is nothing to revoke")
     signoff.revoked_at, signoff.revoked_by, signoff.revoke_reason = (
         utcnow(),
         member.principal.user.id,

@@ -5,18 +5,76 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core import patterns
 
 
 class SignRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"password": "correct horse battery staple"}]}
+    )
     password: str = Field(max_length=1024, description="Your password, entered again to sign")
 
 
 class ReasonRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"reason": "Our section 151 officer has not yet seen the business case figures."},
+                {"reason": "Signed in error: the out-of-scope list is still being agreed."},
+            ]
+        }
+    )
+    reason: str = Field(min_length=1, max_length=2000, pattern=patterns.VISIBLE)
 
 
 class SignOffOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "bce7876c01fa4305980e52a782404705",
+                    "stage": "business-scope",
+                    "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                    "user_id": "d500b1bde35e42369390d11e1caac836",
+                    "decision": "signed",
+                    "reason": None,
+                    "content_hash": (
+                        "e539513e43c2cddcecb315a744e23264f545d55081c5749cd5dc228c5549acb6"
+                    ),
+                    "roadmap_version": "2026.1",
+                    "created_at": "2026-11-22T10:30:00Z",
+                    "current": True,
+                    "superseded_at": None,
+                    "superseded_by": None,
+                    "revoked_at": None,
+                },
+                {
+                    "id": "004fec7d00d0469bb728d8ef700de0ea",
+                    "stage": "business-scope",
+                    "partner_id": "e53b56d90cfd454fa66efc9f2b86e9f0",
+                    "user_id": "1d0ffd6b11dc453e911b1ef4b1bd9fe1",
+                    "decision": "signed",
+                    "reason": None,
+                    "content_hash": (
+                        "165f00efae926a9289546951b9eb1d8a0ed396ae436505edf312529b3748c3c4"
+                    ),
+                    "roadmap_version": "2026.1",
+                    "created_at": "2026-11-20T16:40:00Z",
+                    "current": False,
+                    "superseded_at": "2026-11-22T10:15:00Z",
+                    "superseded_by": {
+                        "key": "services-in-scope",
+                        "scope": "shared",
+                        "user_id": "d500b1bde35e42369390d11e1caac836",
+                        "user_name": "Priya Shah",
+                    },
+                    "revoked_at": None,
+                },
+            ]
+        }
+    )
     id: str
     stage: str
     partner_id: str

@@ -237,7 +237,7 @@ def answer_history(
     "/partnerships/{pid}/stages/{stage}/scores/submit",
     status_code=204,
     summary="Submit your organisation's readiness scores for the stage",
-    responses={**ERRORS, 422: {"description": "Some statements are not scored"}},
+    responses={**ERRORS, 409: {"description": "Some statements are not scored yet"}},
 )
 def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> None:
     try:
@@ -250,8 +250,9 @@ def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> None
             base_url=request.app.state.settings.base_url,
         )
     except flows.ScoresIncomplete as exc:
+        # Nothing in the request is wrong: the stage is not ready to submit.
         raise Problem(
-            422, str(exc), errors=[{"field": k, "message": "not scored"} for k in exc.missing]
+            409, str(exc), errors=[{"field": k, "message": "not scored"} for k in exc.missing]
         ) from None
     db.commit()
 

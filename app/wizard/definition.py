@@ -201,6 +201,96 @@ class RoadmapIndex(Strict):
 class Roadmap(Strict):
     """The whole definition in force: the index and every stage, in order."""
 
+    model_config = ConfigDict(
+        **Strict.model_config,
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": "2026.1",
+                    "title": "Shared-service partnership roadmap",
+                    "readiness": {
+                        "scale": {
+                            "0": "We need to start work to understand what this statement means.",
+                            "1": "We understand what it means, and have started to plan the work.",
+                            "2": "The work is under way, but not yet complete or tested.",
+                            "3": "This is in place for us, with evidence, though not yet proven.",
+                            "4": "This is in place, working and reviewed, and we can show it.",
+                        },
+                        "rag": {"red_below": 50, "amber_below": 75},
+                        "action_below": 3,
+                    },
+                    "stages": [
+                        {
+                            "key": "business-scope",
+                            "number": 1,
+                            "kind": "dimension",
+                            "title": "Business scope",
+                            "purpose": "What the shared service is for and what it covers.",
+                            "guidance": "Start with the service, not the system.",
+                            "questions": [
+                                {
+                                    "key": "services-in-scope",
+                                    "type": "multiple_choice",
+                                    "label": "Which services are in the scope of the shared "
+                                    "service?",
+                                    "hint": None,
+                                    "scope": "shared",
+                                    "required": True,
+                                    "options": [
+                                        {
+                                            "value": "revenues-benefits",
+                                            "label": "Revenues and benefits",
+                                            "hint": None,
+                                        },
+                                        {
+                                            "value": "contact-centre",
+                                            "label": "Customer contact centre",
+                                            "hint": None,
+                                        },
+                                    ],
+                                    "min": None,
+                                    "max": None,
+                                    "max_length": None,
+                                },
+                                {
+                                    "key": "scope-deliverable",
+                                    "type": "scale",
+                                    "label": "How confident are the partners that the first "
+                                    "phase is narrow enough to deliver on time?",
+                                    "hint": "1 means very broad; 5 means tightly defined.",
+                                    "scope": "shared",
+                                    "required": True,
+                                    "options": [],
+                                    "min": "1",
+                                    "max": "5",
+                                    "max_length": None,
+                                },
+                            ],
+                            "statements": [
+                                {
+                                    "key": "business-owner",
+                                    "text": "A named senior manager from the service itself owns "
+                                    "the outcomes of this shared service for our organisation.",
+                                    "driver": "leadership",
+                                    "weight": "3",
+                                    "evidence": "The name and post of the business owner.",
+                                    "levels": {
+                                        "0": "We need to start work to understand who owns it.",
+                                        "1": "We know ownership must sit with the business.",
+                                        "2": "A business owner is named but not yet active.",
+                                        "3": "The business owner leads our part of the work.",
+                                        "4": "The business owner is accountable for outcomes.",
+                                    },
+                                }
+                            ],
+                            "hints": [],
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
     version: str
     title: str
     readiness: ReadinessModel

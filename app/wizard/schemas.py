@@ -7,8 +7,37 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core import patterns
+
 
 class AnswerOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key": "business-need",
+                    "scope": "shared",
+                    "value": "Residents wait too long for benefit decisions.",
+                    "version": 3,
+                    "updated_by": "d500b1bde35e42369390d11e1caac836",
+                    "updated_at": "2026-11-22T10:15:00Z",
+                },
+                {
+                    "key": "business-owner",
+                    "scope": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                    "value": {
+                        "score": 3,
+                        "evidence": "Head of Revenues named owner, CMT minute 14/2026",
+                        "evidence_url": None,
+                        "valid_until": "2027-03-31",
+                    },
+                    "version": 1,
+                    "updated_by": "d500b1bde35e42369390d11e1caac836",
+                    "updated_at": "2026-11-22T10:20:00Z",
+                },
+            ]
+        }
+    )
     key: str
     scope: str = Field(description='"shared", or the partner id that owns the answer')
     value: Any
@@ -25,6 +54,39 @@ class PartnerStateOut(BaseModel):
 
 
 class StageSummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key": "business-scope",
+                    "number": 1,
+                    "title": "Business scope",
+                    "state": "in_progress",
+                    "shared_answered": 7,
+                    "shared_required": 10,
+                    "partners": [
+                        {
+                            "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                            "organisation": "Northdale District Council",
+                            "state": "complete",
+                            "scores_submitted": True,
+                        },
+                        {
+                            "partner_id": "e53b56d90cfd454fa66efc9f2b86e9f0",
+                            "organisation": "Eastbrook Borough Council",
+                            "state": "in_progress",
+                            "scores_submitted": False,
+                        },
+                    ],
+                    "hints": [
+                        "Staff will move between organisations, but the legal-issues stage does "
+                        "not yet say whether TUPE applies or how staff will be transferred or "
+                        "seconded. Answer the staff transfer question there before anyone signs."
+                    ],
+                }
+            ]
+        }
+    )
     key: str
     number: int
     title: str
@@ -43,6 +105,90 @@ class OtherPartnerOut(BaseModel):
 
 
 class StageDetail(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key": "business-scope",
+                    "title": "Business scope",
+                    "state": "in_progress",
+                    "questions": [
+                        {
+                            "key": "business-case-status",
+                            "type": "single_choice",
+                            "label": "How far has the business case got?",
+                            "hint": None,
+                            "scope": "shared",
+                            "required": True,
+                            "options": [
+                                {
+                                    "value": "outline",
+                                    "label": "Outline business case",
+                                    "hint": None,
+                                },
+                                {"value": "full", "label": "Full business case", "hint": None},
+                            ],
+                            "min": None,
+                            "max": None,
+                            "max_length": None,
+                        }
+                    ],
+                    "statements": [
+                        {
+                            "key": "business-owner",
+                            "text": "A named senior manager from the service itself owns the "
+                            "outcomes of this shared service for our organisation.",
+                            "driver": "leadership",
+                            "weight": "3",
+                            "evidence": "The name and post of the business owner.",
+                            "levels": {
+                                "0": "We need to start work to understand who should own it.",
+                                "1": "We know ownership must sit with the business.",
+                                "2": "A business owner is named but not yet active.",
+                                "3": "The business owner leads our part of the work.",
+                                "4": "The business owner is accountable for the outcomes.",
+                            },
+                        }
+                    ],
+                    "shared_answers": [
+                        {
+                            "key": "business-case-status",
+                            "scope": "shared",
+                            "value": "outline",
+                            "version": 2,
+                            "updated_by": "d500b1bde35e42369390d11e1caac836",
+                            "updated_at": "2026-11-22T10:15:00Z",
+                        }
+                    ],
+                    "my_answers": [
+                        {
+                            "key": "business-owner",
+                            "scope": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                            "value": {
+                                "score": 3,
+                                "evidence": "Head of Revenues named owner, CMT minute 14/2026",
+                                "evidence_url": None,
+                                "valid_until": "2027-03-31",
+                            },
+                            "version": 1,
+                            "updated_by": "d500b1bde35e42369390d11e1caac836",
+                            "updated_at": "2026-11-22T10:20:00Z",
+                        }
+                    ],
+                    "other_partners": [
+                        {
+                            "partner_id": "e53b56d90cfd454fa66efc9f2b86e9f0",
+                            "organisation": "Eastbrook Borough Council",
+                            "scores_submitted": False,
+                            "answers": [],
+                        }
+                    ],
+                    "scores_submitted": True,
+                    "hints": [],
+                }
+            ]
+        }
+    )
     key: str
     title: str
     state: str
@@ -81,6 +227,40 @@ class AnswerPut(BaseModel):
 
 
 class RevisionOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 2,
+                    "scope": "shared",
+                    "old_value": ["revenues-benefits"],
+                    "new_value": ["revenues-benefits", "contact-centre"],
+                    "changed_by": "1d0ffd6b11dc453e911b1ef4b1bd9fe1",
+                    "changed_by_name": "Tom Okafor",
+                    "changed_at": "2026-11-22T10:15:00Z",
+                },
+                {
+                    "version": 2,
+                    "scope": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                    "old_value": {
+                        "score": 2,
+                        "evidence": "Head of Revenues named owner",
+                        "evidence_url": None,
+                        "valid_until": None,
+                    },
+                    "new_value": {
+                        "score": 3,
+                        "evidence": "Head of Revenues named owner, CMT minute 14/2026",
+                        "evidence_url": None,
+                        "valid_until": "2027-03-31",
+                    },
+                    "changed_by": "d500b1bde35e42369390d11e1caac836",
+                    "changed_by_name": "Priya Shah",
+                    "changed_at": "2026-11-22T10:20:00Z",
+                },
+            ]
+        }
+    )
     version: int
     scope: str
     old_value: Any
@@ -91,10 +271,32 @@ class RevisionOut(BaseModel):
 
 
 class CommentIn(BaseModel):
-    body: str = Field(min_length=1, max_length=5000)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"body": "Does this include council tax support, or only housing benefit?"}
+            ]
+        }
+    )
+    body: str = Field(min_length=1, max_length=5000, pattern=patterns.VISIBLE)
 
 
 class CommentOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "d02ec8ace14d4539bfd9acfe2ed84515",
+                    "key": "services-in-scope",
+                    "author": "Tom Okafor",
+                    "organisation": "Eastbrook Borough Council",
+                    "body": "Does this include council tax support, or only housing benefit?",
+                    "created_at": "2026-11-22T10:15:00Z",
+                    "resolved_at": "2026-11-23T09:30:00Z",
+                }
+            ]
+        }
+    )
     id: str
     key: str
     author: str

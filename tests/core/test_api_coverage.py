@@ -10,20 +10,24 @@ from tests.funding.test_api import _inputs, _propose, _three_councils
 def test_funding_what_if_in_the_api(client: TestClient, db: Session) -> None:
     world = _three_councils(db)
     base = f"/api/v1/partnerships/{world.partnership.id}/funding/what-if"
-    assert client.get(base, headers=world.auth("viewer")).status_code == 422
-    early = client.get(f"{base}?leave={world.other_partner.id}", headers=world.auth("viewer"))
+    leave = f"{base}/leave/{world.other_partner.id}"
+    early = client.get(leave, headers=world.auth("viewer"))
     assert early.json()["problems"] == ["There is no funding proposal yet"]
     _propose(client, world)
     _inputs(client, world)
-    leaving = client.get(f"{base}?leave={world.other_partner.id}", headers=world.auth("viewer"))
+    leaving = client.get(leave, headers=world.auth("viewer"))
     assert leaving.status_code == 200
     body = leaving.json()
     assert body["title"] == "If Eastbrook Borough Council left"
     assert [r["total"] for r in body["table"]["rows"]] == ["285714.29", "714285.71"]
+    nobody = client.get(f"{base}/leave/{world.partnership.id}", headers=world.auth("viewer"))
+    assert nobody.status_code == 404  # not a partner's id
     joining = client.get(
-        f"{base}?join_name=Southvale&join_population=500000", headers=world.auth("viewer")
+        f"{base}/join?name=Southvale&population=500000", headers=world.auth("viewer")
     ).json()
     assert joining["table"]["rows"][-1]["organisation"] == "Southvale"
+    unnamed = client.get(f"{base}/join?name=%20", headers=world.auth("viewer"))
+    assert unnamed.status_code == 422 and unnamed.json()["errors"][0]["field"] == "name"
 
 
 def test_snapshots_notifications_and_outbox(client: TestClient, db: Session) -> None:

@@ -134,7 +134,7 @@ def test_the_wrong_role_the_same_person_twice_and_a_stale_proposal(
     db.commit()
     assert _sign(client, world, "lead_ceo", "ceo").status_code == 201
     twice = _sign(client, world, "lead_ceo", "cfo")
-    assert twice.status_code == 422 and "two different people" in twice.json()["detail"]
+    assert twice.status_code == 403 and "two different people" in twice.json()["detail"]
     stale = _propose(client, world, version=0, annual_cost="2000000.00")
     assert stale.status_code == 409
     assert _propose(client, world, version=1, annual_cost="2000000.00").status_code == 200
@@ -167,3 +167,22 @@ def test_a_new_partner_reopens_funding(client: TestClient, db: Session) -> None:
     join(db, world.partnership, newcomer, [Role.OFFICER])
     db.commit()
     assert _funding(client, world)["agreed"] is False
+
+
+def test_signing_says_why_not_with_the_status_that_fits(client: TestClient, db: Session) -> None:
+    world = _three_councils(db)
+    nothing = _sign(client, world, "lead_ceo", "ceo")
+    assert nothing.status_code == 409 and "no funding proposal" in nothing.json()["detail"]
+    _propose(client, world)
+    missing = _sign(client, world, "lead_ceo", "ceo")
+    assert missing.status_code == 409 and "every figure" in missing.json()["detail"]
+    _inputs(client, world)
+    wrong = client.post(
+        f"/api/v1/partnerships/{world.partnership.id}/funding/signoffs",
+        headers=world.auth("lead_ceo"),
+        json={"role": "ceo", "password": "not the password at all"},
+    )
+    assert wrong.status_code == 403 and wrong.json()["errors"][0]["field"] == "password"
+    assert _sign(client, world, "lead_ceo", "ceo").status_code == 201
+    again = _sign(client, world, "lead_ceo", "ceo")
+    assert again.status_code == 409 and "already signed" in again.json()["detail"]

@@ -117,7 +117,7 @@ def test_invalid_input_names_the_field(client: TestClient, world: World) -> None
     blank = _create(client, world, title="   ")
     assert blank.status_code == 422
     assert blank.json()["errors"] == [
-        {"field": "title", "message": "Enter a short title for the risk"}
+        {"field": "title", "message": "Enter some text: this cannot be blank"}
     ]
     out_of_scale = _create(client, world, likelihood=6)
     assert out_of_scale.status_code == 422

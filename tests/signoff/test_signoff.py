@@ -96,10 +96,10 @@ def test_a_stage_is_signed_only_when_its_required_questions_are_answered(
 ) -> None:
     world = make_world(db)
     early = _sign(client, world, "signatory")
-    assert early.status_code == 422 and "Answer every required question" in early.json()["detail"]
+    assert early.status_code == 409 and "Answer every required question" in early.json()["detail"]
     _fill(client, world)
     wrong = _sign(client, world, "signatory", "not my password at all")
-    assert wrong.status_code == 422 and "password is not correct" in wrong.json()["detail"]
+    assert wrong.status_code == 403 and "password is not correct" in wrong.json()["detail"]
     assert _sign(client, world, "officer").status_code == 403  # officers answer, signatories sign
 
 
@@ -119,7 +119,7 @@ def test_the_sign_off_is_bound_to_a_hash_of_the_exact_content(
     assert content_hash(row.content) == body["content_hash"]
     assert row.content["stage"] == STAGE.key and row.content["roadmap_version"] == "2026.1"
     assert set(row.content["shared"]) == {q.key for q in STAGE.questions if q.scope == "shared"}
-    assert _sign(client, world, "signatory").status_code == 422  # already signed as it stands
+    assert _sign(client, world, "signatory").status_code == 409  # already signed as it stands
 
 
 def test_agreed_when_every_active_partner_has_signed_and_superseded_by_any_change(

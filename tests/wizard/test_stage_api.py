@@ -99,7 +99,7 @@ def test_partners_score_blind_until_they_submit(client: TestClient, db: Session)
     submit = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE}/scores/submit"
     _score_all(client, world, "officer", 3)
     incomplete = client.post(submit, headers=world.auth("other_officer"))
-    assert incomplete.status_code == 422
+    assert incomplete.status_code == 409
     assert client.post(submit, headers=world.auth("officer")).status_code == 204
 
     theirs = _stage(client, world, "other_officer")
@@ -228,4 +228,4 @@ def test_a_cleared_score_does_not_count_as_scored(client: TestClient, db: Sessio
     key = ROADMAP.stage(STAGE).statements[0].key  # type: ignore[union-attr]
     assert _put(client, world, "officer", key, None, 1).status_code == 200
     submit = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE}/scores/submit"
-    assert client.post(submit, headers=world.auth("officer")).status_code == 422
+    assert client.post(submit, headers=world.auth("officer")).status_code == 409
