@@ -8,8 +8,8 @@ makes up the rest.
 
 The run is reproducible: a fixed seed and a fixed number of examples per operation (not a time
 budget, which would test more on a fast machine than on a slow one), on one worker so that
-requests come in the same order. To replay a failure, run the command printed in the assertion
-message, with the schemathesis.toml printed beside it, against `roadmap serve`.
+requests come in the same order. A failure's report gives a curl line that reproduces it, and
+the assertion message prints the command and the schemathesis.toml the run used.
 
 `POST/DELETE /auth/token` are left out: fuzzing DELETE would revoke the very token the run uses.
 (The test sits beside the browser tests because it needs the same live server.)
