@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from app.main import create_app
 
+    if args.reload:
+        os.environ["TEMPLATE_RELOAD"] = "1"  # the worker re-reads templates that change
     # Check here first, so that a mistake is one clear line rather than a worker's traceback.
     create_app()
     uvicorn.run(
@@ -152,19 +155,19 @@ def cmd_remind(_args: argparse.Namespace) -> int:
 
     from app.core.database import make_engine, session_scope, utcnow
     from app.mail.service import deliver_due
-    from app.signoff.flows import remind
     from app.wizard.loader import load_roadmap
+    from app.wizard.signing import remind
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
+    info = {"base_url": settings.base_url, "roadmap": load_roadmap(settings.roadmap_dir)}
     try:
-        with session_scope(engine, write=True) as db:
+        with session_scope(engine, write=True, info=info) as db:
             sent = remind(
                 db,
                 now=utcnow(),
                 every=timedelta(days=settings.reminder_days),
                 base_url=settings.base_url,
-                roadmap=load_roadmap(settings.roadmap_dir),
             )
         delivered = deliver_due(engine, settings)
     finally:

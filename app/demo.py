@@ -179,7 +179,8 @@ def load_demo(settings: Settings) -> str:
     roadmap = load_roadmap(settings.roadmap_dir)
     engine = make_engine(settings.database_url)
     try:
-        with session_scope(engine, write=True) as db:
+        info = {"base_url": settings.base_url, "roadmap": roadmap}
+        with session_scope(engine, write=True, info=info) as db:
             _build(db, roadmap)
     finally:
         engine.dispose()

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from app.audit import api as audit_api
 from app.audit import views as audit_views
 from app.core import docs, health, openapi, problems
+from app.core.admission import Admission
 from app.core.database import make_engine
 from app.core.headers import SecurityHeaders
 from app.core.migrations import check_migrated
@@ -35,10 +36,11 @@ from app.readiness import api as readiness_api
 from app.readiness import views as readiness_views
 from app.risks import api as risk_api
 from app.risks import views as risk_views
-from app.signoff import api as signoff_api
-from app.signoff import views as signoff_views
+from app.signatures import api as signature_api
+from app.signatures import views as signature_views
 from app.site import views as site_views
 from app.wizard import api as wizard_api
+from app.wizard import signoff_api, signoff_views
 from app.wizard import views as wizard_views
 from app.wizard.loader import load_roadmap
 
@@ -61,6 +63,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     wizard_views.router,
     signoff_api.router,
     signoff_views.router,
+    signature_api.router,
+    signature_views.router,
     notify_views.router,
     notify_api.router,
     funding_api.router,
@@ -98,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service; refuse (raise) on an invalid roadmap or an unmigrated database."""
     settings = settings or get_settings()
     roadmap = load_roadmap(settings.roadmap_dir)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     check_migrated(engine)
 
     app = FastAPI(
@@ -121,5 +125,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     # For the Allow header of a 405: every method served at each path.
     app.state.route_methods = [(r.path_regex, r.methods) for r in all_routes()]
+    app.add_middleware(Admission, slots=settings.database_pool_size)
     app.add_middleware(SecurityHeaders, production=settings.is_production, docs_paths=DOCS_PATHS)
     return app

@@ -6,8 +6,8 @@ from alembic import context
 from sqlmodel.sql.sqltypes import AutoString
 
 from app.core.database import UTCDateTime, make_engine
-from app.core.metadata import metadata
 from app.core.settings import get_settings
+from app.models import metadata
 
 config = context.config
 
@@ -31,6 +31,10 @@ def run_migrations(connection: Any) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left broken references: {broken[:5]}")
 
 
 def run_online() -> None:
@@ -42,6 +46,12 @@ def run_online() -> None:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # Batch mode rebuilds a table by copying it, dropping the old one and renaming
+                # the copy; with foreign keys enforced, the drop fails once rows refer to it.
+                # Off for the migration (a pragma only takes effect outside a transaction),
+                # then every reference is checked before the migration commits.
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
             run_migrations(conn)
     finally:
         engine.dispose()

@@ -18,10 +18,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.core.metadata import metadata
+from app.core.database import open_session
 from app.core.migrations import upgrade
 from app.core.settings import Environment, Settings
 from app.main import create_app
+from app.models import metadata
 from tests.databases import create_database, drop_database
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -98,5 +99,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def db(app: FastAPI) -> Iterator[Session]:
-    with Session(app.state.engine, expire_on_commit=False) as session:
+    """A session as the service opens one (its info carries the roadmap and the base URL)."""
+    info = {"base_url": app.state.settings.base_url, "roadmap": app.state.roadmap}
+    with open_session(app.state.engine, write=True, info=info) as session:
         yield session

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -16,6 +17,7 @@ from app.identity.passwords import hash_password
 from app.identity.service import get_or_create_organisation, normalise_email
 from app.partnerships.models import Partner, Partnership, Role
 from app.partnerships.service import add_partner, grant_role, start_partnership
+from app.wizard.definition import Question, QuestionType, Stage
 
 PASSWORD = "correct horse battery staple"
 TEST_ACTOR = Actor(user_id=None, request_id="test")
@@ -158,3 +160,129 @@ def post_form(client: TestClient, path: str, data: dict[str, object], **kwargs: 
     """POST a form with this browser's CSRF token, as the page's hidden field would carry it."""
     token = page_csrf(client)
     return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False, **kwargs)  # type: ignore[arg-type]
+
+
+# --- Answering and signing a stage through the API ----------------------------------------
+
+SAMPLE: dict[QuestionType, Any] = {
+    QuestionType.SHORT_TEXT: "Chief executive of Northdale",
+    QuestionType.LONG_TEXT: "Agreed text",
+    QuestionType.YES_NO: "yes",
+    QuestionType.NUMBER: "4",
+    QuestionType.MONEY: "1000.00",
+    QuestionType.DATE: "2027-04-01",
+}
+
+
+def sample_value(question: Question) -> Any:
+    """A valid answer to `question`."""
+    if question.type is QuestionType.SINGLE_CHOICE:
+        return question.options[0].value
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        return [question.options[0].value]
+    if question.type is QuestionType.SCALE:
+        return int(question.min or 1)
+    return SAMPLE[question.type]
+
+
+def put_answer(
+    client: TestClient, world: World, who: str, stage: Stage, key: str, value: Any
+) -> dict[str, Any]:
+    """Save an answer through the API at the version as read, as a client would."""
+    base = f"/api/v1/partnerships/{world.partnership.id}/stages/{stage.key}"
+    current = client.get(base, headers=world.auth(who)).json()
+    versions = {a["key"]: a["version"] for a in current["shared_answers"] + current["my_answers"]}
+    response = client.put(
+        f"{base}/answers/{key}",
+        headers=world.auth(who),
+        json={"value": value, "version": versions.get(key, 0)},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def fill_stage(client: TestClient, world: World, stage: Stage) -> None:
+    """Answer every required question: shared by the lead council's officer, each council's
+    own by its officer."""
+    for q in stage.questions:
+        if q.required and q.scope == "shared":
+            put_answer(client, world, "officer", stage, q.key, sample_value(q))
+        elif q.required:
+            for who in ("officer", "other_officer"):
+                put_answer(client, world, who, stage, q.key, sample_value(q))
+
+
+def sign_stage(client: TestClient, world: World, who: str, stage: Stage, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """Sign a stage through the API as it stands."""
+    return client.post(
+        f"/api/v1/partnerships/{world.partnership.id}/stages/{stage.key}/signoffs",
+        headers=world.auth(who),
+        json={"password": password},
+    )
+
+
+# --- Day 1 funding through the API -------------------------------------------------------
+
+POPULATIONS = {"lead": "100000", "other": "150000", "third": "250000"}
+
+
+def three_councils(db: Session) -> World:
+    """The world, a third council (Westmoor), and a CEO and a CFO for each council."""
+    world = make_world(db)
+    partners = {"lead": world.lead_partner, "other": world.other_partner}
+    third = make_user(db, email="officer@westmoor.example.org", organisation="Westmoor Council")
+    partners["third"] = join(db, world.partnership, third, [Role.OFFICER])
+    world.users["third_officer"], world.tokens["third_officer"] = third, make_token(db, third)
+    domains = {"lead": "northdale", "other": "eastbrook", "third": "westmoor"}
+    orgs = {
+        "lead": "Northdale District Council",
+        "other": "Eastbrook Borough Council",
+        "third": "Westmoor Council",
+    }
+    for key in partners:
+        for role in (Role.CEO, Role.CFO):
+            user = make_user(
+                db, email=f"{role.value}@{domains[key]}.example.org", organisation=orgs[key]
+            )
+            join(db, world.partnership, user, [role])
+            world.users[f"{key}_{role.value}"] = user
+            world.tokens[f"{key}_{role.value}"] = make_token(db, user)
+    db.commit()
+    return world
+
+
+def enter_populations(client: TestClient, world: World) -> None:
+    """Each of the three councils enters its population."""
+    for key, who in (("lead", "officer"), ("other", "other_officer"), ("third", "third_officer")):
+        response = client.put(
+            f"/api/v1/partnerships/{world.partnership.id}/funding/inputs",
+            headers=world.auth(who),
+            json={"population": POPULATIONS[key]},
+        )
+        assert response.status_code == 200, response.text
+
+
+def propose_funding(client: TestClient, world: World, version: int = 0, **changes: object):  # type: ignore[no-untyped-def]
+    """The lead proposes £1m a year for a year, split by population (with `changes`)."""
+    body = {
+        "method": "population",
+        "one_off_cost": "0.00",
+        "annual_cost": "1000000.00",
+        "years": 1,
+        "version": version,
+        **changes,
+    }
+    return client.put(
+        f"/api/v1/partnerships/{world.partnership.id}/funding",
+        headers=world.auth("lead"),
+        json=body,
+    )
+
+
+def sign_funding(client: TestClient, world: World, who: str, role: str):  # type: ignore[no-untyped-def]
+    """A CEO or CFO signs the formula through the API as it stands."""
+    return client.post(
+        f"/api/v1/partnerships/{world.partnership.id}/funding/signoffs",
+        headers=world.auth(who),
+        json={"role": role, "password": PASSWORD},
+    )

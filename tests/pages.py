@@ -36,3 +36,14 @@ def check_page(response: Response, status: int = 200) -> BeautifulSoup:
         assert not action.startswith(("http://", "https://", "//")), f"form posts away: {action}"
         assert str(form.get("method", "")).lower() in {"get", "post"}, "form needs a method"
     return soup
+
+
+def hidden_fields(page: BeautifulSoup, action: str) -> dict[str, str]:
+    """The hidden fields of the form posting to `action`, as a browser would send them."""
+    form = page.find("form", action=action)
+    assert form is not None, f"no form posts to {action}"
+    return {
+        field["name"]: field.get("value", "")
+        for field in form.find_all("input", type="hidden")
+        if field.get("name") and field["name"] != "csrf_token"
+    }

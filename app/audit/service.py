@@ -1,16 +1,18 @@
 """Recording audit events in a hash chain, and verifying the chain later.
 
-Each chain (one per partnership, plus "site") is appended under a lock: on PostgreSQL a
-transaction-scoped advisory lock per chain; on SQLite the write transaction already holds the
-database's single write lock. The unique (chain, position) constraint is the last line of
-defence: a fork can never be committed.
+`record` notes an event in the caller's transaction; the events join their chains just before
+that transaction commits (`append_pending`), each chain under its own lock (a transaction-scoped
+advisory lock on PostgreSQL, the write lock on SQLite). Appending last keeps that lock for a
+moment instead of the whole transaction, so writes to one partnership do not queue behind each
+other's work. The unique (chain, position) constraint is the last line of defence: a fork can
+never be committed. A transaction that rolls back takes its noted events with it.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.models import SITE_CHAIN, AuditEvent
 from app.core.canonical import content_hash
-from app.core.database import utcnow
+from app.core.database import before_commit, lock, utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -58,18 +60,29 @@ def event_content(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def _lock_chain(db: Session, chain: str) -> None:
-    if db.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
-        db.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-
 def _head(db: Session, chain: str) -> AuditEvent | None:
     return db.exec(
         select(AuditEvent)
         .where(AuditEvent.chain == chain)
         .order_by(col(AuditEvent.position).desc())
     ).first()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An event noted in a transaction that has not committed yet."""
+
+    actor: Actor
+    action: str
+    object_type: str
+    object_id: str | None
+    partnership_id: str | None
+    before: Any
+    after: Any
+    at: datetime
+
+
+_PENDING = "audit.pending"
 
 
 def record(
@@ -82,31 +95,58 @@ def record(
     partnership_id: str | None = None,
     before: Any = None,
     after: Any = None,
-) -> AuditEvent:
-    """Append an event to the partnership's chain (or the site chain) in this transaction."""
-    chain = partnership_id or SITE_CHAIN
-    _lock_chain(db, chain)
-    head = _head(db, chain)
-    event = AuditEvent(
-        chain=chain,
-        position=head.position + 1 if head else 1,
-        partnership_id=partnership_id,
-        actor_id=actor.user_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before,
-        after=after,
-        at=utcnow(),
-        request_id=actor.request_id,
-        ip=actor.ip,
-        prev_hash=head.hash if head else GENESIS_HASH,
-        hash="",
+) -> None:
+    """Note an event for the partnership's chain (or the site chain); it is appended, in the
+    order noted, when this transaction commits."""
+    content_hash(before), content_hash(after)  # refuse what canonical JSON cannot hold, now
+    db.info.setdefault(_PENDING, []).append(
+        _Pending(actor, action, object_type, object_id, partnership_id, before, after, utcnow())
     )
-    event.hash = content_hash(event_content(event))
-    db.add(event)
-    db.flush()
-    return event
+
+
+def transaction_actor(db: Session) -> Actor | None:
+    """Who acts in this transaction: the actor of the first event it noted."""
+    pending: list[_Pending] = db.info.get(_PENDING, [])
+    return pending[0].actor if pending else None
+
+
+@before_commit(order=100)
+def append_pending(db: Session) -> None:
+    """Append the events noted in this transaction to their chains (a lock per chain)."""
+    pending: list[_Pending] = db.info.pop(_PENDING, [])
+    heads: dict[str, AuditEvent | None] = {}
+    for event in pending:
+        chain = event.partnership_id or SITE_CHAIN
+        if chain not in heads:
+            lock(db, f"audit:{chain}")
+            heads[chain] = _head(db, chain)
+        head = heads[chain]
+        row = AuditEvent(
+            chain=chain,
+            position=head.position + 1 if head else 1,
+            partnership_id=event.partnership_id,
+            actor_id=event.actor.user_id,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            before=event.before,
+            after=event.after,
+            at=event.at,
+            request_id=event.actor.request_id,
+            ip=event.actor.ip,
+            prev_hash=head.hash if head else GENESIS_HASH,
+            hash="",
+        )
+        row.hash = content_hash(event_content(row))
+        db.add(row)
+        heads[chain] = row
+    if pending:
+        db.flush()
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_pending(db: Session) -> None:
+    db.info.pop(_PENDING, None)
 
 
 def head_hash(db: Session, chain: str) -> str:

@@ -1,14 +1,23 @@
 """The database engine and sessions: SQLite by default, PostgreSQL in production.
 
 SQLite is tuned for a web server with several threads: WAL so that readers do not block the
-writer, foreign keys enforced, a busy timeout, and write sessions that take the write lock at
-BEGIN (a deferred transaction that reads and then writes gets SQLITE_BUSY at once, whatever
-the timeout, when another writer got there first).
+writer, foreign keys enforced, and a busy timeout. A write session holds SQLite's single write
+lock only for the writing itself: its reads run outside any transaction (each sees the latest
+commit, as PostgreSQL's READ COMMITTED does), and `BEGIN IMMEDIATE` is issued just before its
+first write, so the lock is taken at that statement and held until the commit. (A deferred
+transaction that reads and then writes would get SQLITE_BUSY at once, whatever the timeout,
+whenever another writer committed in between.) Code that must read and write under the lock,
+such as a signature bound to the content it read, calls `lock` first: that is a transaction-
+scoped advisory lock on PostgreSQL and the write lock on SQLite.
+
+Work that must happen inside every transaction just before it commits (superseding the
+signatures whose content changed, appending the audit chain) registers with `before_commit`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +30,9 @@ from sqlmodel import Session
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-_IMMEDIATE = "roadmap_begin_immediate"
+_WRITER = "roadmap_writer"
+# Statements that write, or that open a savepoint (which exists only to write).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -69,8 +80,24 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # A reader gets one snapshot for all its queries. A writer's BEGIN waits for its
+        # first write (below), so that it holds the write lock only while it writes.
+        if not connection.get_execution_options().get(_WRITER, False):
+            connection.exec_driver_sql("BEGIN")
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection: sa.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:9].upper().startswith(_WRITES):
+            _begin_immediate(connection)
+
+
+def _begin_immediate(connection: sa.Connection) -> None:
+    """Take SQLite's write lock now, unless this writer's transaction already holds it."""
+    if not connection.get_execution_options().get(_WRITER, False):
+        return  # a reader: its deferred transaction takes the lock at its first write
+    raw = connection.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
 
 
 def _without_nul(value: Any) -> Any:
@@ -100,7 +127,7 @@ def _drop_nul_characters(engine: Engine) -> None:
         return statement, _without_nul(parameters)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 20) -> Engine:
     """An engine for `url`, with SQLite's pragmas and its folder created when needed."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -110,23 +137,39 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(
             parsed,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=pool_size,
+            max_overflow=0,
         )
         _tune_sqlite(engine)
     else:
-        engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # Each request uses one connection at a time, and at most `pool_size` requests run
+        # at once (the thread limiter is set to the same number in `app.main`), so the pool
+        # never makes a request wait for a connection.
+        engine = sa.create_engine(
+            parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, pool_timeout=30
+        )
     _drop_nul_characters(engine)
     return engine
 
 
 def writer(engine: Engine) -> Engine:
-    """The same engine, but its transactions take SQLite's write lock at BEGIN."""
-    return engine.execution_options(**{_IMMEDIATE: True})
+    """The same engine, for sessions that write (see the module's docstring)."""
+    return engine.execution_options(**{_WRITER: True})
+
+
+def open_session(engine: Engine, *, write: bool, info: Mapping[str, Any] | None = None) -> Session:
+    """A session on `engine`; `info` is what commit-time work needs to know (base URL, roadmap)."""
+    return Session(
+        writer(engine) if write else engine, expire_on_commit=False, info=dict(info or {})
+    )
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
+def session_scope(
+    engine: Engine, *, write: bool, info: Mapping[str, Any] | None = None
+) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
-    with Session(writer(engine) if write else engine, expire_on_commit=False) as session:
+    with open_session(engine, write=write, info=info) as session:
         try:
             yield session
             if write:
@@ -134,6 +177,64 @@ def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def write_apart(db: Session) -> Iterator[Session]:
+    """A short write in a transaction of its own on this session, such as a GET's bookkeeping.
+
+    The read in progress ends first, so that the write never upgrades a stale SQLite snapshot
+    (SQLITE_BUSY); the write commits at once. One session, so one connection at a time.
+    """
+    db.commit()
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def lock(db: Session, key: str) -> None:
+    """Hold `key` until this transaction ends: whoever else locks it waits.
+
+    On PostgreSQL a transaction-scoped advisory lock; on SQLite the database's write lock,
+    which serialises every writer anyway. Call it before reading what a write depends on.
+    """
+    connection = db.connection()
+    if connection.dialect.name == "postgresql":
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": number})
+    else:
+        _begin_immediate(connection)
+
+
+CommitStep = Callable[[Session], None]
+_commit_steps: list[tuple[int, str, CommitStep]] = []
+
+
+def before_commit(order: int) -> Callable[[CommitStep], CommitStep]:
+    """Register `step` to run inside every session's transaction just before it commits.
+
+    Steps run in ascending `order` (a step that records audit events comes before the one
+    that appends them to the chain). A step must do nothing when it has nothing to do.
+    """
+
+    def register(step: CommitStep) -> CommitStep:
+        name = f"{step.__module__}.{step.__qualname__}"
+        if all(existing != name for _, existing, _ in _commit_steps):
+            _commit_steps.append((order, name, step))
+            _commit_steps.sort(key=lambda entry: entry[0])
+        return step
+
+    return register
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _run_commit_steps(session: Session) -> None:
+    for _, _, step in _commit_steps:
+        session.flush()
+        step(session)
 
 
 def fetch(db: Session, model: type[T], ident: str) -> T:

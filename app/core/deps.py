@@ -1,4 +1,4 @@
-"""Dependencies every domain uses: the database session and the roadmap in force."""
+"""The database session every request uses."""
 
 from __future__ import annotations
 
@@ -8,25 +8,32 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.core.database import writer
-from app.wizard.definition import Roadmap
+from app.core.database import open_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session per request; writes take the write lock at BEGIN. Routes commit explicitly."""
-    engine = request.app.state.engine
-    bind = engine if request.method in SAFE_METHODS else writer(engine)
-    with Session(bind, expire_on_commit=False) as session:
+    """A session per request (a writer unless the method is safe). Routes commit explicitly.
+
+    Its `info` carries what work done at commit time needs: the base URL for links in
+    notifications, and the roadmap in force.
+    """
+    state = request.app.state
+    with open_session(
+        state.engine,
+        write=request.method not in SAFE_METHODS,
+        info={"base_url": state.settings.base_url, "roadmap": state.roadmap},
+    ) as session:
         yield session
 
 
-def get_roadmap(request: Request) -> Roadmap:
-    """The roadmap definition loaded at start-up."""
-    roadmap: Roadmap = request.app.state.roadmap
-    return roadmap
-
-
 SessionDep = Annotated[Session, Depends(get_db)]
-RoadmapDep = Annotated[Roadmap, Depends(get_roadmap)]
+
+
+def get_roadmap_version(request: Request) -> str:
+    """The version of the roadmap in force, which a new partnership is pinned to."""
+    return str(request.app.state.roadmap.version)
+
+
+RoadmapVersion = Annotated[str, Depends(get_roadmap_version)]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 
 @dataclass
@@ -58,3 +58,8 @@ def safe_next(target: str | None, default: str = "/partnerships") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+# Routes take the form as a dependency so that they can be plain functions, run in a worker
+# thread: an `async def` route that queries the database blocks the whole event loop.
+FormData = Annotated[Form, Depends(read_form)]

@@ -19,11 +19,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.core import patterns
 from app.core.templating import render
-from app.identity.deps import SignInRequired
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class SignInRequired(Exception):
+    """The caller must sign in: answered with 401 (API) or a redirect to the sign-in page."""
+
+
 API_PREFIX = "/api/"
 
 ERROR_PAGES = {

@@ -52,6 +52,17 @@ class Settings(BaseSettings):
 
     api_writes_per_minute: int = Field(default=120, gt=0, description="Per bearer token.")
 
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=200,
+        description="Database connections per worker; also how many requests it serves at once.",
+    )
+
+    template_reload: bool = Field(
+        default=False, description="Re-read changed templates (`roadmap serve --reload` sets it)."
+    )
+
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
 

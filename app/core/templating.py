@@ -26,7 +26,6 @@ from app.core.flash import take_flash
 from app.core.paths import TEMPLATES_DIR
 from app.core.security import csrf_token
 from app.core.settings import get_settings
-from app.partnerships.models import ROLE_LABELS, Role
 
 GOVUK_TEMPLATES = "govuk_frontend_jinja"
 
@@ -110,6 +109,9 @@ def environment() -> Environment:
         ),
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictVariableUndefined,
+        # Compiled once; checking every template file's time on every use costs hundreds of
+        # `stat` calls a page. Development with `--reload` re-reads them.
+        auto_reload=get_settings().template_reload,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -118,7 +120,6 @@ def environment() -> Environment:
     env.globals["option_items"] = _option_items
     env.filters["paragraphs"] = _paragraphs
     env.filters["datetime"] = _format_datetime
-    env.filters["role_label"] = lambda role: ROLE_LABELS[Role(role)]
     return env
 
 

@@ -12,12 +12,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from starlette.responses import JSONResponse, Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS
 from app.export import render
 from app.export.build import build
 from app.export.schema import Agreement, json_schema
 from app.partnerships.permissions import Member
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(prefix="/api/v1", tags=["agreement"], responses=API_ERRORS)
 

@@ -22,16 +22,15 @@ from app.export.schema import (
     SignOffEntry,
     StageEntry,
 )
-from app.funding.api import percent
-from app.funding.models import FundingSignoff
+from app.funding.formula import percent
 from app.funding.service import state as funding_state
 from app.identity.models import User
 from app.partnerships.models import Partnership
 from app.partnerships.service import describe
 from app.readiness import service as readiness
 from app.risks.service import list_risks
-from app.signoff.models import Decision, SignOff
-from app.signoff.service import agreement, signoffs_of
+from app.signatures.models import FUNDING, Decision, Signature
+from app.signatures.service import history, statuses
 from app.wizard.definition import Roadmap
 from app.wizard.models import SHARED_SCOPE
 from app.wizard.progress import display_value
@@ -55,26 +54,21 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
     """The agreement summary of a partnership as it stands now."""
     views = describe(db, partnership)
     names = {v.partner.id: v.organisation.name for v in views}
-    active = [v.partner.id for v in views if v.partner.status.value == "active"]
     answers = answers_of(db, partnership.id)
-    signoffs = signoffs_of(db, partnership.id)
+    signatures = history(db, partnership.id)
     funding = funding_state(db, partnership, roadmap)
+    dimensions = [s.key for s in roadmap.stages if s.kind == "dimension"]
+    standing = statuses(db, partnership.id, dimensions)
     people = {
         u.id: u.name
-        for u in db.exec(
-            select(User).where(
-                col(User.id).in_(
-                    {s.user_id for s in signoffs} | {s.user_id for s in funding.signoffs}
-                )
-            )
-        )
+        for u in db.exec(select(User).where(col(User.id).in_({s.user_id for s in signatures})))
     }
 
     stages = []
     for stage in roadmap.stages:
         if stage.kind != "dimension":
             continue
-        status = agreement(signoffs, stage.key, active)
+        status = standing[stage.key]
         shared = []
         for q in stage.questions:
             found = answers.get((stage.key, q.key, SHARED_SCOPE))
@@ -103,9 +97,9 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
 
     register = [
         SignOffEntry(
-            kind="stage",
-            stage=s.stage_key,
-            role="signatory",
+            kind="funding" if s.subject == FUNDING else "stage",
+            stage=None if s.subject == FUNDING else s.subject,
+            role=s.role.value,
             person=people.get(s.user_id, ""),
             organisation=names.get(s.partner_id, ""),
             partner_id=s.partner_id,
@@ -113,21 +107,8 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
             content_hash=s.content_hash,
             counts=s.current,
         )
-        for s in signoffs
+        for s in signatures
         if s.decision is Decision.SIGNED
-    ] + [
-        SignOffEntry(
-            kind="funding",
-            stage=None,
-            role=s.role.value,
-            person=people.get(s.user_id, ""),
-            organisation=names.get(s.partner_id, ""),
-            partner_id=s.partner_id,
-            signed_at=s.created_at,
-            content_hash=s.content_hash,
-            counts=funding.current(s.partner_id, s.role) is not None,
-        )
-        for s in funding.signoffs
     ]
     register.sort(key=lambda e: (e.signed_at, e.partner_id))
 
@@ -217,21 +198,18 @@ def verify(db: Session, exported: Agreement) -> list[str]:
     problems: list[str] = []
     if db.get(Partnership, exported.partnership_id) is None:
         return [f"partnership {exported.partnership_id}: not in this database"]
-    stage_rows = {
-        (s.partner_id, s.stage_key, s.content_hash): s
-        for s in db.exec(select(SignOff).where(SignOff.partnership_id == exported.partnership_id))
-    }
-    funding_rows = {
-        (s.partner_id, s.role.value, s.content_hash): s
-        for s in db.exec(
-            select(FundingSignoff).where(FundingSignoff.partnership_id == exported.partnership_id)
-        )
+    rows = {
+        (s.partner_id, s.subject, s.role.value, s.content_hash): s
+        for s in history(db, exported.partnership_id)
     }
     for entry in exported.signoffs:
-        row: SignOff | FundingSignoff | None = (
-            stage_rows.get((entry.partner_id, entry.stage or "", entry.content_hash))
-            if entry.kind == "stage"
-            else funding_rows.get((entry.partner_id, entry.role, entry.content_hash))
+        row: Signature | None = rows.get(
+            (
+                entry.partner_id,
+                FUNDING if entry.kind == "funding" else entry.stage or "",
+                entry.role,
+                entry.content_hash,
+            )
         )
         where = f"sign-off by {entry.person} ({entry.organisation}, {entry.role}"
         where += f", {entry.stage})" if entry.stage else ")"

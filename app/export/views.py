@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.templating import render
 from app.export.build import build
 from app.partnerships.permissions import Member
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(include_in_schema=False)
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from app.core import patterns
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS, Problem
 from app.funding import flows, formula
+from app.funding.formula import percent
 from app.funding.models import FundingRole
 from app.funding.permissions import FiguresEditor, FundingLead, FundingMember, FundingSigner
 from app.funding.schemas import (
@@ -28,6 +28,7 @@ from app.funding.schemas import (
 )
 from app.funding.service import FundingState, state, what_if
 from app.identity.deps import actor_of
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(prefix="/api/v1", tags=["funding"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -50,13 +51,6 @@ def refused(problem: flows.FundingProblem) -> Problem:
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
-
-
-def percent(share: Fraction) -> str:
-    """A share as a percentage with two places (for display; the money is exact)."""
-    return format(
-        (Decimal(share.numerator) / Decimal(share.denominator) * 100).quantize(Decimal("0.01")), "f"
-    )
 
 
 def table_out(table: formula.Table) -> TableOut:
@@ -153,8 +147,6 @@ def put_funding(
             member=lead,
             data=body.model_dump(exclude={"version"}),
             read_version=body.version,
-            roadmap=roadmap,
-            base_url=request.app.state.settings.base_url,
         )
     except flows.FundingProblem as exc:
         raise refused(exc) from None
@@ -178,8 +170,6 @@ def put_inputs(
             actor_of(request, member.principal),
             member=member,
             data=body.model_dump(),
-            roadmap=roadmap,
-            base_url=request.app.state.settings.base_url,
         )
     except flows.FundingProblem as exc:
         raise refused(exc) from None
@@ -207,8 +197,7 @@ def sign_funding(
             member=member,
             role=body.role,
             password=body.password,
-            roadmap=roadmap,
-            base_url=request.app.state.settings.base_url,
+            shown_hash=body.content_hash,
         )
     except flows.FundingProblem as exc:
         raise refused(exc) from None
@@ -216,7 +205,7 @@ def sign_funding(
     return FundingSignoffOut(
         id=signoff.id,
         partner_id=signoff.partner_id,
-        role=signoff.role,
+        role=FundingRole(signoff.role.value),
         content_hash=signoff.content_hash,
         created_at=signoff.created_at,
     )

@@ -1,8 +1,9 @@
 """Day 1 actions: proposing the formula, entering a partner's figures, CEO and CFO signatures.
 
 Every change to the pool, the method, a partner's figures, the Day 1 terms or the set of
-partners changes the content hash, so earlier signatures stop counting (rule 3); the ones
-superseded by a change made here are marked, and their signers told.
+partners changes the content the CEOs and CFOs signed, so their signatures stop counting
+(rule 3): `app.funding.signing` tells the signatures domain, which supersedes them and tells
+their signers when the transaction commits.
 """
 
 from __future__ import annotations
@@ -10,20 +11,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
 
 from app.audit.service import Actor, record
 from app.core.database import utcnow
 from app.funding.formula import Method
-from app.funding.models import FundingInput, FundingProposal, FundingRole, FundingSignoff
+from app.funding.models import FundingInput, FundingProposal, FundingRole
 from app.funding.permissions import INPUT_ROLES
-from app.funding.service import FundingState, state
-from app.identity.models import User
-from app.identity.passwords import verify_password
-from app.notify.service import people, tell
-from app.partnerships.models import Partnership, Role
+from app.funding.signing import FUNDING_SOURCE
 from app.partnerships.permissions import Membership
-from app.wizard.definition import Roadmap
+from app.signatures import flows as signatures
+from app.signatures.models import FUNDING, Signature, SignRole
 
 INPUT_FIELDS = ("population", "driver", "budget", "percentage")
 
@@ -75,43 +75,6 @@ def _money(data: dict[str, Any], name: str, label: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def supersede_if_changed(
-    db: Session,
-    actor: Actor,
-    *,
-    before: FundingState,
-    partnership: Partnership,
-    roadmap: Roadmap,
-    base_url: str,
-) -> None:
-    """Mark the signatures that counted before a change and no longer do, and tell signers."""
-    after = state(db, partnership, roadmap)
-    if after.content_hash == before.content_hash:
-        return
-    for signoff in before.signoffs:
-        if signoff.superseded_at is None and signoff.content_hash == before.content_hash:
-            signoff.superseded_at = utcnow()
-            record(
-                db,
-                actor,
-                "funding.superseded",
-                object_type="funding_signoff",
-                object_id=signoff.id,
-                partnership_id=partnership.id,
-            )
-            signer = db.get(User, signoff.user_id)
-            if signer is not None:
-                tell(
-                    db,
-                    [signer],
-                    partnership_id=partnership.id,
-                    base_url=base_url,
-                    link=f"/partnerships/{partnership.id}/funding",
-                    message="The funding formula changed after you signed it, so your "
-                    "signature no longer counts. Review it and sign again.",
-                )
-
-
 def proposal_values(data: dict[str, Any]) -> dict[str, Any]:
     """The proposal's fields from submitted data, checked (FundingProblem names the field)."""
     try:
@@ -149,13 +112,12 @@ def propose(
     member: Membership,
     data: dict[str, Any],
     read_version: int,
-    roadmap: Roadmap,
-    base_url: str,
 ) -> FundingProposal:
     """The lead sets the cost pool and the method (checked; a stale version is refused)."""
-    before = state(db, member.partnership, roadmap)
     values = proposal_values(data)
-    current = before.proposal
+    current = db.exec(
+        select(FundingProposal).where(FundingProposal.partnership_id == member.partnership.id)
+    ).first()
     if (current.version if current else 0) != read_version:
         raise StaleProposal
     if current is None:
@@ -166,13 +128,16 @@ def propose(
                 **values,
             }
         )
-        db.add(current)
     else:
         for name, value in values.items():
             setattr(current, name, value)
-        current.version += 1
+        current.version += 1  # UPDATE ... WHERE version = read_version (the mapper's counter)
         current.updated_by, current.updated_at = member.principal.user.id, utcnow()
-    db.flush()
+    try:
+        with db.begin_nested():
+            db.add(current)
+    except (IntegrityError, StaleDataError):  # someone else proposed at the same moment
+        raise StaleProposal from None
     record(
         db,
         actor,
@@ -181,9 +146,6 @@ def propose(
         object_id=current.id,
         partnership_id=member.partnership.id,
         after={k: str(v) if v is not None else None for k, v in values.items()},
-    )
-    supersede_if_changed(
-        db, actor, before=before, partnership=member.partnership, roadmap=roadmap, base_url=base_url
     )
     return current
 
@@ -194,17 +156,19 @@ def enter_inputs(
     *,
     member: Membership,
     data: dict[str, Any],
-    roadmap: Roadmap,
-    base_url: str,
 ) -> FundingInput:
     """A partner enters its own figures (population, driver, budget, fixed percentage)."""
     if not member.active or not member.has(*INPUT_ROLES):
         raise NotAllowed("population", "Your role does not allow you to enter the figures")
-    before = state(db, member.partnership, roadmap)
     values = {name: _decimal(data, name, f"the {name}", required=False) for name in INPUT_FIELDS}
     if values["percentage"] is not None and values["percentage"] > 100:
         raise FundingProblem("percentage", "Enter a percentage from 0 to 100")
-    row = before.inputs.get(member.partner.id)
+    row = db.exec(
+        select(FundingInput).where(
+            FundingInput.partnership_id == member.partnership.id,
+            FundingInput.partner_id == member.partner.id,
+        )
+    ).first()
     if row is None:
         row = FundingInput.model_validate(
             {
@@ -229,9 +193,6 @@ def enter_inputs(
         partnership_id=member.partnership.id,
         after={k: str(v) if v is not None else None for k, v in values.items()},
     )
-    supersede_if_changed(
-        db, actor, before=before, partnership=member.partnership, roadmap=roadmap, base_url=base_url
-    )
     return row
 
 
@@ -242,77 +203,25 @@ def sign(
     member: Membership,
     role: FundingRole,
     password: str,
-    roadmap: Roadmap,
-    base_url: str,
-) -> FundingSignoff:
-    """A CEO or CFO signs the formula as it stands for their own partner."""
-    if not member.active or not member.has(Role(role.value)):
-        raise NotAllowed(
-            "role", f"Only your organisation's {role.value.upper()} can sign in that role"
-        )
-    user = member.principal.user
-    if not verify_password(user.password_hash, password):
-        raise NotAllowed("password", "Your password is not correct")
-    current = state(db, member.partnership, roadmap)
-    if current.proposal is None:
-        raise NotNow("role", "There is no funding proposal to sign yet")
-    if current.problems:
-        raise NotNow(
-            "role",
-            "The formula cannot be signed until every figure is in: "
-            + "; ".join(p.message for p in current.problems),
-        )
-    if current.current(member.partner.id, role) is not None:
-        raise NotNow(
-            "role",
-            f"Your organisation's {role.value.upper()} has already signed the formula as it stands",
-        )
-    other = FundingRole.CFO if role is FundingRole.CEO else FundingRole.CEO
-    counterpart = current.current(member.partner.id, other)
-    if counterpart is not None and counterpart.user_id == user.id:
-        raise NotAllowed(
-            "role", "The chief executive and the finance director must be two different people"
-        )
-    signoff = FundingSignoff(
-        partnership_id=member.partnership.id,
-        partner_id=member.partner.id,
-        user_id=user.id,
-        role=role,
-        content=current.content,
-        content_hash=current.content_hash,
-    )
-    db.add(signoff)
-    db.flush()
-    record(
-        db,
-        actor,
-        "funding.signed",
-        object_type="funding_signoff",
-        object_id=signoff.id,
-        partnership_id=member.partnership.id,
-        after={
-            "role": role.value,
-            "partner_id": member.partner.id,
-            "content_hash": signoff.content_hash,
-        },
-    )
-    link = f"/partnerships/{member.partnership.id}/funding"
-    tell(
-        db,
-        people(db, member.partnership.id, roles=[Role.LEAD]),
-        partnership_id=member.partnership.id,
-        link=link,
-        base_url=base_url,
-        message=f"{user.name} signed the funding formula as {role.value.upper()}.",
-    )
-    if state(db, member.partnership, roadmap).agreed:
-        tell(
+    shown_hash: str | None = None,
+) -> Signature:
+    """A CEO or CFO signs the formula as it stands (or as shown) for their own partner."""
+    try:
+        return signatures.sign(
             db,
-            people(db, member.partnership.id),
-            partnership_id=member.partnership.id,
-            link=link,
-            base_url=base_url,
-            message="The funding formula is agreed: every partner's chief executive and "
-            "finance director have signed it.",
+            actor,
+            member=member,
+            subject=FUNDING,
+            source=FUNDING_SOURCE,
+            role=SignRole(role.value),
+            password=password,
+            shown_hash=shown_hash,
         )
-    return signoff
+    except signatures.ContentChanged as exc:
+        raise NotNow("role", str(exc)) from None
+    except signatures.WrongPassword as exc:
+        raise NotAllowed("password", str(exc)) from None
+    except signatures.NotAllowed as exc:
+        raise NotAllowed("role", str(exc)) from None
+    except signatures.NotNow as exc:
+        raise NotNow("role", str(exc)) from None

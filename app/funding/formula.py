@@ -686,6 +686,13 @@ def true_up(
 # --- Canonical form --------------------------------------------------------------------------
 
 
+def percent(share: Fraction) -> str:
+    """A share as a percentage with two places (for display; the money is exact)."""
+    return format(
+        (Decimal(share.numerator) / Decimal(share.denominator) * 100).quantize(Decimal("0.01")), "f"
+    )
+
+
 def _canonical_partner(partner: PartnerInputs) -> dict[str, object]:
     """One partner's inputs as JSON-ready data."""
     return {

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.core.models import created_at_field, enum_field, id_field, timestamp_field
+from app.core.models import created_at_field, enum_field, id_field
 from app.funding.formula import Method
 
 MONEY = sa.Numeric(14, 2)
@@ -18,10 +17,18 @@ PERCENT = sa.Numeric(7, 4)
 FIGURE = sa.Numeric(18, 2)
 
 
+_proposal_version = sa.Column("version", sa.Integer, nullable=False)
+
+
 class FundingProposal(SQLModel, table=True):
-    """The cost pool and the method, proposed by the partnership lead (one per partnership)."""
+    """The cost pool and the method, proposed by the partnership lead (one per partnership).
+
+    `version` is SQLAlchemy's version counter: an update says `WHERE version = <as read>`, so
+    that of two leads proposing at once, the second is refused rather than lost.
+    """
 
     __tablename__ = "funding_proposal"
+    __mapper_args__ = {"version_id_col": _proposal_version, "version_id_generator": False}
 
     id: str = id_field()
     partnership_id: str = Field(foreign_key="partnership.id", unique=True, max_length=32)
@@ -34,7 +41,7 @@ class FundingProposal(SQLModel, table=True):
     driver_name: str | None = Field(default=None, max_length=100)
     savings_method: str | None = Field(default=None, max_length=100)
     exit_terms: str | None = Field(default=None, max_length=5000)
-    version: int = 1
+    version: int = Field(default=1, sa_column=_proposal_version)
     updated_by: str = Field(foreign_key="user.id", max_length=32)
     updated_at: datetime = created_at_field()
 
@@ -57,21 +64,7 @@ class FundingInput(SQLModel, table=True):
 
 
 class FundingRole(StrEnum):
+    """The two roles that sign the formula for each partner (`SignRole` of the same names)."""
+
     CEO = "ceo"
     CFO = "cfo"
-
-
-class FundingSignoff(SQLModel, table=True):
-    """A chief executive's or finance director's signature on the formula as it stood."""
-
-    __tablename__ = "funding_signoff"
-
-    id: str = id_field()
-    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
-    partner_id: str = Field(foreign_key="partner.id", max_length=32)
-    user_id: str = Field(foreign_key="user.id", max_length=32)
-    role: FundingRole = enum_field(FundingRole)
-    content: Any = Field(sa_type=sa.JSON)
-    content_hash: str = Field(max_length=64)
-    created_at: datetime = created_at_field()
-    superseded_at: datetime | None = timestamp_field()

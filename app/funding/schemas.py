@@ -65,11 +65,26 @@ class InputsIn(BaseModel):
 class FundingSignIn(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"role": "ceo", "password": "correct horse battery staple"}]
+            "examples": [
+                {"role": "ceo", "password": "correct horse battery staple"},
+                {
+                    "role": "cfo",
+                    "password": "correct horse battery staple",
+                    "content_hash": (
+                        "0a5351708024381dad4cfaca41ead1cb920e42218b78317f79112e663b4efba8"
+                    ),
+                },
+            ]
         }
     )
     role: FundingRole
     password: str = Field(max_length=1024)
+    content_hash: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="The formula's `content_hash` as you read it: if it has changed since, "
+        "nothing is signed (409).",
+    )
 
 
 # The examples' partnership: two councils sharing a revenues and benefits service, costing

@@ -1,4 +1,8 @@
-"""Reading the funding formula as it stands: figures, tables, the content signed, who signed."""
+"""Reading the funding formula as it stands: figures, tables, the content signed, who signed.
+
+`content` is what a CEO or CFO signs; it reads only what it needs (the proposal, the partners'
+figures, the Day 1 terms), and computes no table. `state` is everything the Day 1 page shows.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.core.canonical import content_hash
 from app.funding import formula
-from app.funding.models import FundingInput, FundingProposal, FundingRole, FundingSignoff
+from app.funding.models import FundingInput, FundingProposal, FundingRole
 from app.identity.models import Organisation
 from app.partnerships.models import Partner, Partnership
+from app.signatures.models import FUNDING, Signature, SignRole
+from app.signatures.service import SubjectStatus, history
+from app.signatures.service import status as signature_status
 from app.wizard.definition import Roadmap
-from app.wizard.models import SHARED_SCOPE
-from app.wizard.service import active_partners, answers_of
+from app.wizard.models import SHARED_SCOPE, Answer
+from app.wizard.service import active_partners
 
 
 def to_proposal(row: FundingProposal) -> formula.Proposal:
@@ -61,79 +68,108 @@ class FundingState:
     inputs: dict[str, FundingInput]
     content: dict[str, Any]
     content_hash: str
-    signoffs: list[FundingSignoff]
+    signatures: SubjectStatus
+    signoffs: list[Signature]  # every decision, newest first
     problems: list[formula.Problem] = field(default_factory=list)
     table: formula.Table | None = None
     comparison: dict[formula.Method, formula.Table | list[formula.Problem]] = field(
         default_factory=dict
     )
 
-    def current(self, partner_id: str, role: FundingRole) -> FundingSignoff | None:
+    def current(self, partner_id: str, role: FundingRole) -> Signature | None:
         """The signature that counts for this partner and role, if any (rule 3)."""
-        return next(
-            (
-                s
-                for s in self.signoffs
-                if s.partner_id == partner_id
-                and s.role is role
-                and s.superseded_at is None
-                and s.content_hash == self.content_hash
-            ),
-            None,
-        )
+        found = self.signatures.partners.get(partner_id)
+        signature = found.latest.get(SignRole(role.value)) if found else None
+        return signature if signature is not None and signature.current else None
 
     @property
     def agreed(self) -> bool:
         """Every active partner's CEO and CFO, two different people, signed this content."""
-        if self.proposal is None or self.problems or not self.partners:
-            return False
-        for partner, _ in self.partners:
-            ceo, cfo = (
-                self.current(partner.id, FundingRole.CEO),
-                self.current(partner.id, FundingRole.CFO),
-            )
-            if ceo is None or cfo is None or ceo.user_id == cfo.user_id:
-                return False
-        return True
+        return self.signatures.agreed
 
 
-def state(db: Session, partnership: Partnership, roadmap: Roadmap) -> FundingState:
-    """The funding formula as it stands, in five queries whatever the number of partners."""
-    proposal = db.exec(
-        select(FundingProposal).where(FundingProposal.partnership_id == partnership.id)
-    ).first()
-    partners = active_partners(db, partnership.id)
-    inputs = {
-        i.partner_id: i
-        for i in db.exec(select(FundingInput).where(FundingInput.partnership_id == partnership.id))
-    }
-    signoffs = list(
+def _terms(db: Session, partnership: Partnership, roadmap: Roadmap) -> dict[str, Any]:
+    """The Day 1 stage's shared answers: the terms signed with the formula."""
+    day1 = roadmap.funding_stage
+    found = dict(
         db.exec(
-            select(FundingSignoff)
-            .where(FundingSignoff.partnership_id == partnership.id)
-            .order_by(col(FundingSignoff.created_at).desc())
+            select(Answer.question_key, Answer.value).where(
+                Answer.partnership_id == partnership.id,
+                Answer.stage_key == day1.key,
+                Answer.scope == SHARED_SCOPE,
+            )
         ).all()
     )
-    day1 = next(s for s in roadmap.stages if s.kind == "funding")
-    answers = answers_of(db, partnership.id, day1.key)
-    terms = {
-        q.key: (
-            answers[(day1.key, q.key, SHARED_SCOPE)].value
-            if (day1.key, q.key, SHARED_SCOPE) in answers
-            else None
-        )
-        for q in day1.questions
-        if q.scope == "shared"
+    return {q.key: found.get(q.key) for q in day1.questions if q.scope == "shared"}
+
+
+def _proposal(db: Session, partnership_id: str) -> FundingProposal | None:
+    return db.exec(
+        select(FundingProposal).where(FundingProposal.partnership_id == partnership_id)
+    ).first()
+
+
+def _inputs(db: Session, partnership_id: str) -> dict[str, FundingInput]:
+    return {
+        i.partner_id: i
+        for i in db.exec(select(FundingInput).where(FundingInput.partnership_id == partnership_id))
     }
-    figures = to_inputs(partners, inputs)
-    content: dict[str, Any] = {
+
+
+def _content(
+    partnership: Partnership,
+    proposal: FundingProposal | None,
+    figures: list[formula.PartnerInputs],
+    terms: dict[str, Any],
+    partners: list[tuple[Partner, Organisation]],
+) -> dict[str, Any]:
+    return {
         "partnership_id": partnership.id,
         "formula": formula.canonical(to_proposal(proposal), figures) if proposal else None,
         "terms": terms,
         "partners": sorted(p.id for p, _ in partners),
     }
+
+
+def content(db: Session, partnership: Partnership, roadmap: Roadmap) -> dict[str, Any]:
+    """What a CEO or CFO signs: the formula with every partner's figures, the Day 1 terms and
+    the set of partners (so that a partner joining or leaving supersedes every signature)."""
+    partners = active_partners(db, partnership.id)
+    figures = to_inputs(partners, _inputs(db, partnership.id))
+    return _content(
+        partnership,
+        _proposal(db, partnership.id),
+        figures,
+        _terms(db, partnership, roadmap),
+        partners,
+    )
+
+
+def problems(db: Session, partnership: Partnership) -> list[formula.Problem] | None:
+    """What stops the formula being signed: None when there is no proposal yet."""
+    proposal = _proposal(db, partnership.id)
+    if proposal is None:
+        return None
+    partners = active_partners(db, partnership.id)
+    return formula.validate(to_proposal(proposal), to_inputs(partners, _inputs(db, partnership.id)))
+
+
+def state(db: Session, partnership: Partnership, roadmap: Roadmap) -> FundingState:
+    """The funding formula as it stands, in a few queries whatever the number of partners."""
+    proposal = _proposal(db, partnership.id)
+    partners = active_partners(db, partnership.id)
+    inputs = _inputs(db, partnership.id)
+    figures = to_inputs(partners, inputs)
+    signed = _content(partnership, proposal, figures, _terms(db, partnership, roadmap), partners)
     result = FundingState(
-        partnership, proposal, partners, inputs, content, content_hash(content), signoffs
+        partnership,
+        proposal,
+        partners,
+        inputs,
+        signed,
+        content_hash(signed),
+        signature_status(db, partnership.id, FUNDING),
+        history(db, partnership.id, FUNDING),
     )
     if proposal is not None:
         result.problems = formula.validate(to_proposal(proposal), figures)
@@ -141,11 +177,6 @@ def state(db: Session, partnership: Partnership, roadmap: Roadmap) -> FundingSta
             result.table = formula.contributions(to_proposal(proposal), figures)
         result.comparison = formula.compare_methods(to_proposal(proposal), figures)
     return result
-
-
-def is_agreed(db: Session, partnership: Partnership, roadmap: Roadmap) -> bool:
-    """Whether the funding formula is agreed (for the banner and the task list)."""
-    return state(db, partnership, roadmap).agreed
 
 
 WhatIf = tuple[str, formula.Table | list[formula.Problem]]

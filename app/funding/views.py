@@ -8,13 +8,12 @@ from decimal import Decimal, InvalidOperation
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.flash import flash
-from app.core.forms import Form, read_form
+from app.core.forms import Form, FormData
 from app.core.templating import render
 from app.funding import flows, formula
-from app.funding.api import percent
-from app.funding.formula import METHOD_LABELS
+from app.funding.formula import METHOD_LABELS, percent
 from app.funding.models import FundingRole
 from app.funding.permissions import (
     INPUT_ROLES,
@@ -27,6 +26,7 @@ from app.funding.service import FundingState, WhatIf, state, to_inputs, what_if
 from app.identity.deps import actor_of
 from app.partnerships.models import Role
 from app.partnerships.permissions import Membership
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -169,11 +169,10 @@ def funding_page(
 
 
 @router.post("/partnerships/{pid}/funding/proposal")
-async def propose(
-    request: Request, db: SessionDep, lead: FundingLead, roadmap: RoadmapDep
+def propose(
+    request: Request, db: SessionDep, lead: FundingLead, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """Save the proposal (or, with JavaScript off, "Recalculate" shows the figures unsaved)."""
-    form = await read_form(request)
     if "recalculate" in form.values:
         return _preview(request, db, lead, roadmap, form, fragment=False)
     read = form.get("version", "0")
@@ -184,8 +183,6 @@ async def propose(
             member=lead,
             data=form.values,
             read_version=int(read) if read.isdigit() else 0,
-            roadmap=roadmap,
-            base_url=request.app.state.settings.base_url,
         )
     except flows.FundingProblem as exc:
         form.error(exc.field, str(exc))
@@ -269,27 +266,24 @@ def _preview(
 
 
 @router.post("/partnerships/{pid}/funding/preview")
-async def preview(
-    request: Request, db: SessionDep, lead: FundingLead, roadmap: RoadmapDep
+def preview(
+    request: Request, db: SessionDep, lead: FundingLead, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """htmx: the tables recalculated from the proposal as typed, before it is saved."""
-    return _preview(request, db, lead, roadmap, await read_form(request), fragment=True)
+    return _preview(request, db, lead, roadmap, form, fragment=True)
 
 
 @router.post("/partnerships/{pid}/funding/figures")
-async def enter_figures(
-    request: Request, db: SessionDep, member: FiguresEditor, roadmap: RoadmapDep
+def enter_figures(
+    request: Request, db: SessionDep, member: FiguresEditor, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """A partner's own figures."""
-    form = await read_form(request)
     try:
         flows.enter_inputs(
             db,
             actor_of(request, member.principal),
             member=member,
             data=form.values,
-            roadmap=roadmap,
-            base_url=request.app.state.settings.base_url,
         )
     except flows.FundingProblem as exc:
         form.error(exc.field, str(exc))
@@ -303,11 +297,10 @@ async def enter_figures(
 
 
 @router.post("/partnerships/{pid}/funding/sign")
-async def sign(
-    request: Request, db: SessionDep, member: FundingSigner, roadmap: RoadmapDep
+def sign(
+    request: Request, db: SessionDep, member: FundingSigner, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """A CEO or CFO signs the formula as it stands, entering their password again."""
-    form = await read_form(request)
     try:
         role = FundingRole(form.get("role"))
         flows.sign(
@@ -316,8 +309,7 @@ async def sign(
             member=member,
             role=role,
             password=form.get("password"),
-            roadmap=roadmap,
-            base_url=request.app.state.settings.base_url,
+            shown_hash=form.get("content_hash") or None,
         )
     except ValueError as exc:
         form.error(

@@ -11,16 +11,13 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor
-from app.core.database import session_scope, utcnow
+from app.core.database import utcnow, write_apart
 from app.core.deps import SessionDep
 from app.core.permissions import permission
+from app.core.problems import SignInRequired
 from app.core.security import SAFE_METHODS, token_hash
 from app.identity.models import ApiToken, ApiWrite, User
 from app.identity.sessions import SESSION_COOKIE, load_session, touch
-
-
-class SignInRequired(Exception):
-    """Raised by dependencies; answered with 401 (API) or a redirect to the sign-in page."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +101,8 @@ def optional_principal(request: Request, db: SessionDep) -> Principal | None:
         )
         if live is not None:
             if live.needs_touch:
-                with session_scope(request.app.state.engine, write=True) as writer:
-                    touch(writer, live.session.id)
+                with write_apart(db):
+                    touch(db, live.session.id)
             principal = Principal(user=live.user, session_id=live.session.id)
     request.state.principal = principal
     return principal

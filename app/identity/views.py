@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.deps import SessionDep
 from app.core.flash import flash
-from app.core.forms import Form, read_form, safe_next
+from app.core.forms import Form, FormData, safe_next
 from app.core.security import CSRF_COOKIE, new_token
 from app.core.templating import render
 from app.identity import flows
@@ -38,9 +38,8 @@ def sign_in_page(request: Request, principal: OptionalPrincipal, next: str = "")
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request, db: SessionDep) -> Response:
+def sign_in(request: Request, db: SessionDep, form: FormData) -> Response:
     """Check the email and password; on success a new session (and a new CSRF cookie)."""
-    form = await read_form(request)
     if not form.get("email").strip():
         form.error("email", "Enter your email address")
     if not form.get("password"):
@@ -111,9 +110,8 @@ def forgot_password_page(request: Request) -> Response:
 
 
 @router.post("/forgot-password")
-async def forgot_password(request: Request, db: SessionDep) -> Response:
+def forgot_password(request: Request, db: SessionDep, form: FormData) -> Response:
     """Always the same answer, whether or not the address has an account."""
-    form = await read_form(request)
     email = form.get("email").strip()
     if "@" not in email:
         form.error("email", "Enter an email address in the correct format, like name@example.org")
@@ -133,8 +131,7 @@ def reset_password_page(request: Request, db: SessionDep, token: str = "") -> Re
 
 
 @router.post("/reset-password")
-async def reset_password(request: Request, db: SessionDep) -> Response:
-    form = await read_form(request)
+def reset_password(request: Request, db: SessionDep, form: FormData) -> Response:
     if form.get("password") != form.get("confirm"):
         form.error("confirm", "The passwords do not match")
     if form.ok:
@@ -171,9 +168,10 @@ def account(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Re
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def create_token(
+    request: Request, db: SessionDep, principal: CurrentPrincipal, form: FormData
+) -> Response:
     """Create a personal access token and show it, once."""
-    form = await read_form(request)
     days = form.get("expires_in_days", "90")
     try:
         api_token, token = flows.create_personal_token(
@@ -218,11 +216,10 @@ def change_password_page(request: Request, principal: CurrentPrincipal) -> Respo
 
 
 @router.post("/account/password")
-async def change_password(
-    request: Request, db: SessionDep, principal: CurrentPrincipal
+def change_password(
+    request: Request, db: SessionDep, principal: CurrentPrincipal, form: FormData
 ) -> Response:
     """Change the password; the account's other sessions end."""
-    form = await read_form(request)
     if form.get("password") != form.get("confirm"):
         form.error("confirm", "The new passwords do not match")
     if form.ok:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlmodel import col, update
 from starlette.responses import Response
 
-from app.core.database import session_scope, utcnow
+from app.core.database import utcnow, write_apart
 from app.core.deps import SessionDep
 from app.core.templating import render
 from app.identity.deps import CurrentPrincipal
@@ -23,8 +23,8 @@ def notifications(request: Request, db: SessionDep, principal: CurrentPrincipal)
     response = render(request, "notify/notifications.html", {"items": items})
     if any(n.read_at is None for n in items):
         # A GET that writes: only this harmless flag, in its own short write transaction.
-        with session_scope(request.app.state.engine, write=True) as writer:
-            writer.execute(
+        with write_apart(db):
+            db.execute(
                 update(Notification)
                 .where(
                     col(Notification.user_id) == principal.user.id,

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.core.database import fetch
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import RoadmapVersion, SessionDep
 from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import CurrentPrincipal, actor_of
@@ -103,7 +103,7 @@ def create_partnership(
     request: Request,
     db: SessionDep,
     principal: CurrentPrincipal,
-    roadmap: RoadmapDep,
+    roadmap_version: RoadmapVersion,
 ) -> PartnershipOut:
     """The caller's organisation becomes the lead partner and the caller its lead."""
     partnership = service.start_partnership(
@@ -113,7 +113,7 @@ def create_partnership(
         name=body.name,
         service=body.service,
         description=body.description,
-        roadmap_version=roadmap.version,
+        roadmap_version=roadmap_version,
     )
     db.commit()
     return partnership_out(db, partnership)

@@ -54,6 +54,11 @@ class Partnership(SQLModel, table=True):
     roadmap_version: str = Field(max_length=20, description="Pinned when the partnership starts.")
     created_by: str = Field(foreign_key="user.id", max_length=32)
     created_at: datetime = created_at_field()
+    # When every active partner's CEO and CFO last came to have signed the funding formula as
+    # it stands; None while they have not. Kept by the signatures domain in the same
+    # transaction as every change to those signatures, so that the Day 1 banner on every page
+    # costs nothing.
+    funding_agreed_at: datetime | None = timestamp_field()
 
 
 class Partner(SQLModel, table=True):

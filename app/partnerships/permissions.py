@@ -7,10 +7,10 @@ partnership exists); members without the role get 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException
 from sqlmodel import Session, col, select
 
 from app.core.deps import SessionDep
@@ -34,7 +34,11 @@ class Membership:
     partnership: Partnership
     partner: Partner
     roles: frozenset[Role]
-    funding_agreed: bool = False  # every CEO and CFO signed (set by `member`, for the banner)
+
+    @property
+    def funding_agreed(self) -> bool:
+        """Every active partner's CEO and CFO have signed the formula (for the banner)."""
+        return self.partnership.funding_agreed_at is not None
 
     @property
     def is_lead(self) -> bool:
@@ -80,13 +84,9 @@ def member_or_404(db: Session, principal: Principal, partnership_id: str) -> Mem
 
 
 @permission
-def member(pid: str, principal: CurrentPrincipal, db: SessionDep, request: Request) -> Membership:
+def member(pid: str, principal: CurrentPrincipal, db: SessionDep) -> Membership:
     """Anyone with a role in the partnership (viewers included) may read it."""
-    from app.funding.service import is_agreed  # funding reads partnerships: import late
-
-    found = member_or_404(db, principal, pid)
-    agreed = is_agreed(db, found.partnership, request.app.state.roadmap)
-    return replace(found, funding_agreed=agreed)
+    return member_or_404(db, principal, pid)
 
 
 def acting(found: Membership, *roles: Role) -> Membership:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
 from app.core.database import fetch, utcnow
@@ -573,6 +573,31 @@ def describe(db: Session, partnership: Partnership) -> list[PartnerView]:
         )
         for partner, organisation in pairs
     ]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a partnership's home page says of it, whatever its size."""
+
+    lead_organisation: str
+    active_partners: int
+    your_organisation: str
+
+
+def overview(db: Session, partnership: Partnership, partner: Partner) -> Overview:
+    """The lead organisation, how many partners are active, and the caller's organisation."""
+    lead = db.exec(
+        select(Organisation.name)
+        .join(Partner, col(Partner.organisation_id) == Organisation.id)
+        .where(Partner.partnership_id == partnership.id, col(Partner.is_lead))
+    ).first()
+    active = db.exec(
+        select(func.count())
+        .select_from(Partner)
+        .where(Partner.partnership_id == partnership.id, Partner.status == PartnerStatus.ACTIVE)
+    ).one()
+    own = fetch(db, Organisation, partner.organisation_id)
+    return Overview(lead or "", active, own.name)
 
 
 def acceptance_context(db: Session, invitation: Invitation) -> dict[str, object]:

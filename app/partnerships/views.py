@@ -6,9 +6,9 @@ from email_validator import EmailNotValidError, validate_email
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import RoadmapVersion, SessionDep
 from app.core.flash import flash
-from app.core.forms import Form, read_form
+from app.core.forms import Form, FormData
 from app.core.templating import render
 from app.identity.deps import CurrentPrincipal, OptionalPrincipal, actor_of
 from app.identity.models import User
@@ -76,11 +76,14 @@ def new_partnership_page(request: Request, principal: CurrentPrincipal) -> Respo
 
 
 @router.post("/partnerships/new")
-async def new_partnership(
-    request: Request, db: SessionDep, principal: CurrentPrincipal, roadmap: RoadmapDep
+def new_partnership(
+    request: Request,
+    db: SessionDep,
+    principal: CurrentPrincipal,
+    roadmap_version: RoadmapVersion,
+    form: FormData,
 ) -> Response:
     """Start a partnership led by your organisation."""
-    form = await read_form(request)
     for name, message in (
         ("name", "Enter a name for the partnership"),
         ("service", "Enter the service to be shared"),
@@ -100,7 +103,7 @@ async def new_partnership(
         name=form.get("name"),
         service=form.get("service"),
         description=form.get("description"),
-        roadmap_version=roadmap.version,
+        roadmap_version=roadmap_version,
     )
     db.commit()
     return _redirect(request, f"/partnerships/{partnership.id}", "Partnership started")
@@ -112,7 +115,7 @@ def partnership_home(request: Request, db: SessionDep, member: Member) -> Respon
     return render(
         request,
         "partnerships/home.html",
-        {"member": member, "partners": service.describe(db, member.partnership)},
+        {"member": member, "overview": service.overview(db, member.partnership, member.partner)},
     )
 
 
@@ -126,6 +129,7 @@ def people(request: Request, db: SessionDep, member: Member) -> Response:
             "member": member,
             "partners": service.describe(db, member.partnership),
             "status_of": service.invitation_status,
+            "role_labels": {role.value: label for role, label in ROLE_LABELS.items()},
         },
     )
 
@@ -140,9 +144,8 @@ def invite_partner_page(request: Request, lead: Lead) -> Response:
 
 
 @router.post("/partnerships/{pid}/invite")
-async def invite_partner(request: Request, db: SessionDep, lead: Lead) -> Response:
+def invite_partner(request: Request, db: SessionDep, lead: Lead, form: FormData) -> Response:
     """Invite a partner organisation's first person."""
-    form = await read_form(request)
     organisation = form.get("organisation").strip()
     if not organisation:
         form.error("organisation", "Enter the name of the organisation")
@@ -186,9 +189,10 @@ def invite_person_page(request: Request, access: PartnerManager) -> Response:
 
 
 @router.post("/partners/{partner_id}/invite")
-async def invite_person(request: Request, db: SessionDep, access: PartnerManager) -> Response:
+def invite_person(
+    request: Request, db: SessionDep, access: PartnerManager, form: FormData
+) -> Response:
     """Invite another person of a partner's organisation."""
-    form = await read_form(request)
     email, roles = _email(form), _roles(form)
     if form.ok:
         try:
@@ -245,12 +249,11 @@ def _person_of(db: SessionDep, access: PartnerManager, user_id: str) -> User:
 
 
 @router.post("/partners/{partner_id}/people/{user_id}/roles")
-async def set_roles(
-    request: Request, user_id: str, db: SessionDep, access: PartnerManager
+def set_roles(
+    request: Request, user_id: str, db: SessionDep, access: PartnerManager, form: FormData
 ) -> Response:
     """Change a person's roles (removing every role takes them out of the partnership)."""
     user = _person_of(db, access, user_id)
-    form = await read_form(request)
     roles = [
         Role(r) for r in form.get_list("roles") if r in {a.value for a in service.INVITABLE_ROLES}
     ]
@@ -282,9 +285,8 @@ def withdraw_page(request: Request, db: SessionDep, access: PartnerOfLead) -> Re
 
 
 @router.post("/partners/{partner_id}/withdraw")
-async def withdraw(request: Request, db: SessionDep, access: PartnerOfLead) -> Response:
+def withdraw(request: Request, db: SessionDep, access: PartnerOfLead, form: FormData) -> Response:
     """Withdraw a partner, with a reason."""
-    form = await read_form(request)
     try:
         service.withdraw_partner(
             db,
@@ -365,8 +367,7 @@ def accept_page(
 
 
 @router.post("/invitations/accept")
-async def accept(request: Request, db: SessionDep) -> Response:
-    form = await read_form(request)
+def accept(request: Request, db: SessionDep, form: FormData) -> Response:
     invitation = service.open_invitation(db, form.get("token"))
     if invitation is None:
         return render(request, "partnerships/invitation-invalid.html", status_code=400)

@@ -8,11 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Lead, Member
 from app.readiness import service
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(prefix="/api/v1", tags=["readiness"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {

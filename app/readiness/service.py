@@ -9,12 +9,12 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor, record
 from app.core.canonical import content_hash
 from app.core.database import utcnow
-from app.funding.service import is_agreed
 from app.partnerships.models import Partnership
 from app.readiness.models import ReadinessSnapshot
 from app.readiness.scoring import Assessment, PartnerScores, assess
 from app.risks.service import open_high_without_mitigation
-from app.signoff.service import agreement, signoffs_of
+from app.signatures.models import FUNDING
+from app.signatures.service import statuses
 from app.wizard.definition import Roadmap
 from app.wizard.service import active_partners, answers_of
 
@@ -36,20 +36,19 @@ def current(db: Session, partnership: Partnership, roadmap: Roadmap) -> Assessme
         )
         for partner, organisation in partners
     ]
-    signoffs = signoffs_of(db, partnership.id)
-    partner_ids = [p.id for p, _ in partners]
-    stages_agreed = {
-        s.key: agreement(signoffs, s.key, partner_ids).agreed
-        for s in roadmap.stages
-        if s.kind == "dimension"
+    dimensions = [s.key for s in roadmap.stages if s.kind == "dimension"]
+    agreed = {
+        key: found.agreed
+        for key, found in statuses(db, partnership.id, [*dimensions, FUNDING]).items()
     }
+    stages_agreed = {key: agreed[key] for key in dimensions}
     risks = [
         (r.id, r.title) for r in open_high_without_mitigation(db, partnership_id=partnership.id)
     ]
     return assess(
         roadmap,
         scores,
-        funding_agreed=is_agreed(db, partnership, roadmap),
+        funding_agreed=agreed[FUNDING],
         stages_agreed=stages_agreed,
         risks=risks,
         today=utcnow().date(),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.flash import flash
 from app.core.templating import render
 from app.identity.deps import actor_of
@@ -17,6 +17,7 @@ from app.partnerships.permissions import Lead, Member
 from app.readiness import service
 from app.readiness.radar import radar_svg
 from app.wizard.definition import Driver
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(include_in_schema=False)
 DRIVER_LABELS = {

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, PROBLEM_JSON, Problem, problem
 from app.identity.deps import actor_of
@@ -26,6 +26,7 @@ from app.risks.schemas import (
     RiskOut,
     RiskUpdate,
 )
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(prefix="/api/v1", tags=["risks"], responses=API_ERRORS)
 

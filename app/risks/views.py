@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
-from app.core.deps import RoadmapDep, SessionDep
-from app.core.forms import Form, read_form
+from app.core.deps import SessionDep
+from app.core.forms import Form, FormData
 from app.core.templating import render
 from app.identity.deps import actor_of
 from app.identity.models import User
@@ -35,6 +35,7 @@ from app.risks.permissions import (
     RiskOfMember,
 )
 from app.wizard.definition import Roadmap
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -239,11 +240,10 @@ def new_risk_page(
 
 
 @router.post("/partnerships/{pid}/risks/new")
-async def new_risk(
-    request: Request, db: SessionDep, editor: RiskEditor, roadmap: RoadmapDep
+def new_risk(
+    request: Request, db: SessionDep, editor: RiskEditor, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """Add a risk to the register."""
-    form = await read_form(request)
     fields = _read(
         form, db, partnership_id=editor.partnership.id, roadmap=roadmap, with_status=False
     )
@@ -280,12 +280,11 @@ def edit_risk_page(
 
 
 @router.post("/risks/{rid}/edit")
-async def edit_risk(
-    request: Request, db: SessionDep, access: RiskOfEditor, roadmap: RoadmapDep
+def edit_risk(
+    request: Request, db: SessionDep, access: RiskOfEditor, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """Change a risk, unless someone else changed it since the form was opened."""
     risk, member = access.risk, access.membership
-    form = await read_form(request)
     if not form.get("version").isdigit():
         raise HTTPException(400, "The form is missing the version of the risk.")
     fields = _read(
@@ -329,11 +328,10 @@ async def edit_risk(
 
 
 @router.post("/partnerships/{pid}/risks/adopt")
-async def adopt_common_risk(
-    request: Request, db: SessionDep, lead: Lead, roadmap: RoadmapDep
+def adopt_common_risk(
+    request: Request, db: SessionDep, lead: Lead, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """Add one of the common risks to the register."""
-    form = await read_form(request)
     url = _register_url(lead.partnership.id)
     try:
         risk = service.adopt_common_risk(

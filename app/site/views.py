@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import HTMLResponse
 
-from app.core.deps import RoadmapDep
 from app.core.templating import render
+from app.wizard.deps import RoadmapDep
 
 router = APIRouter(include_in_schema=False)
 

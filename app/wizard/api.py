@@ -6,16 +6,16 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Member
 from app.wizard import flows
 from app.wizard.definition import Roadmap
+from app.wizard.deps import RoadmapDep
 from app.wizard.models import Answer
 from app.wizard.permissions import CommentEditor, StageEditor, StageReader
-from app.wizard.progress import stage_progress
 from app.wizard.schemas import (
     AnswerOut,
     AnswerPut,
@@ -30,8 +30,8 @@ from app.wizard.schemas import (
 from app.wizard.service import (
     StaleAnswer,
     active_partners,
-    answers_of,
     comments_of,
+    progress_of,
     revisions_of,
     stage_view,
     submissions_of,
@@ -67,7 +67,6 @@ def list_stages(db: SessionDep, member: Member, roadmap: RoadmapDep) -> list[Sta
     """Overall and per active partner (sign-off states are added by the sign-off domain)."""
     partners = active_partners(db, member.partnership.id)
     submissions = submissions_of(db, member.partnership.id)
-    answers = answers_of(db, member.partnership.id)
     names = {p.id: o.name for p, o in partners}
     return [
         StageSummary(
@@ -88,9 +87,7 @@ def list_stages(db: SessionDep, member: Member, roadmap: RoadmapDep) -> list[Sta
             ],
             hints=[h.message for h in p.hints],
         )
-        for p in stage_progress(
-            roadmap, {k: a.value for k, a in answers.items()}, list(names), submissions
-        )
+        for p in progress_of(db, member.partnership.id, roadmap, list(names))
     ]
 
 
@@ -104,16 +101,7 @@ def get_stage(db: SessionDep, access: StageReader, roadmap: RoadmapDep) -> Stage
     view = stage_view(
         db, stage=stage, partnership_id=member.partnership.id, partner_id=member.partner.id
     )
-    progress = next(
-        p
-        for p in stage_progress(
-            roadmap,
-            {k: a.value for k, a in view.all_answers.items()},
-            [p.id for p, _ in view.partners],
-            view.submissions,
-        )
-        if p.stage.key == stage.key
-    )
+    progress = view.progress
     return StageDetail(
         key=stage.key,
         title=stage.title,
@@ -160,7 +148,6 @@ def put_answer(
             key=question,
             value=value,
             read_version=body.version,
-            roadmap=request.app.state.roadmap,
             base_url=request.app.state.settings.base_url,
         )
     except LookupError:
@@ -246,7 +233,6 @@ def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> None
             actor_of(request, access.member.principal),
             member=access.member,
             stage=access.stage,
-            roadmap=request.app.state.roadmap,
             base_url=request.app.state.settings.base_url,
         )
     except flows.ScoresIncomplete as exc:

@@ -299,3 +299,8 @@ class Roadmap(Strict):
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""
         return next((s for s in self.stages if s.key == key), None)
+
+    @property
+    def funding_stage(self) -> Stage:
+        """Day 1: the one stage of kind "funding" (the loader refuses any other number)."""
+        return next(s for s in self.stages if s.kind == "funding")

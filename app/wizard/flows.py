@@ -12,13 +12,11 @@ from sqlmodel import Session
 
 from app.audit.service import Actor, record
 from app.core.database import utcnow
-from app.funding.flows import supersede_if_changed
-from app.funding.service import state as funding_state
 from app.partnerships.permissions import Membership
-from app.signoff.flows import after_answer, ask_when_ready
-from app.wizard.definition import Question, Roadmap, Stage
+from app.wizard.definition import Question, Stage
 from app.wizard.models import Answer, Comment, ScoreSubmission
 from app.wizard.service import answer_scope, answers_of, save_answer, submissions_of
+from app.wizard.signing import ask_when_ready
 from app.wizard.values import InvalidValue, normalise, normalise_score
 
 MAX_COMMENT = 5000
@@ -49,23 +47,21 @@ def answer(
     key: str,
     value: Any,
     read_version: int,
-    roadmap: Roadmap,
     base_url: str,
 ) -> Answer:
     """Save a checked value (from check_value) for the caller's partnership or partner.
 
-    Raises StaleAnswer when someone saved it since `read_version` was read. A change
-    supersedes the sign-offs whose content it changed, in the same transaction.
+    Raises StaleAnswer when someone saved it since `read_version` was read. The signatures
+    whose content a change alters are superseded when the transaction commits (see
+    `app.signatures.flows`): nothing here needs to know who signed what.
     """
     item = stage.item(key)
     if item is None:
         raise LookupError(key)
     scope = answer_scope(item, member.partner.id)
-    # The Day 1 terms are part of the signed funding formula: note what counted before.
-    funding_before = (
-        funding_state(db, member.partnership, roadmap) if stage.kind == "funding" else None
+    before = answers_of(db, member.partnership.id, stage.key, key=key, scope=scope).get(
+        (stage.key, key, scope)
     )
-    before = answers_of(db, member.partnership.id, stage.key).get((stage.key, key, scope))
     old_value, old_version = (before.value, before.version) if before else (None, 0)
     saved = save_answer(
         db,
@@ -94,26 +90,7 @@ def answer(
                 "version": saved.version,
             },
         )
-        after_answer(
-            db,
-            actor,
-            partnership=member.partnership,
-            stage=stage,
-            roadmap=roadmap,
-            key=key,
-            scope=scope,
-            changed_by=member.principal.user,
-            base_url=base_url,
-        )
-        if funding_before is not None:
-            supersede_if_changed(
-                db,
-                actor,
-                before=funding_before,
-                partnership=member.partnership,
-                roadmap=roadmap,
-                base_url=base_url,
-            )
+        ask_when_ready(db, partnership=member.partnership, stage=stage, base_url=base_url)
     return saved
 
 
@@ -123,7 +100,6 @@ def submit_scores(
     *,
     member: Membership,
     stage: Stage,
-    roadmap: Roadmap,
     base_url: str,
 ) -> None:
     """Submit the partner's readiness scores for a stage; it can then see the other partners'."""
@@ -155,9 +131,7 @@ def submit_scores(
         partnership_id=member.partnership.id,
         after={"partner_id": member.partner.id},
     )
-    ask_when_ready(
-        db, partnership=member.partnership, stage=stage, roadmap=roadmap, base_url=base_url
-    )
+    ask_when_ready(db, partnership=member.partnership, stage=stage, base_url=base_url)
 
 
 def add_comment(

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from app.signatures.models import FUNDING
 from app.wizard.definition import CHOICE_TYPES, QuestionType, Roadmap, RoadmapIndex, Stage
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,6 +81,10 @@ def _cross_check(
     seen_numbers: dict[int, str] = {}
     for key, stage in stages.items():
         label = labels[key]
+        if key == FUNDING:
+            errors.append(
+                DefinitionError(label, "key", f"{FUNDING!r} is reserved for the funding formula")
+            )
         if stage.key != key:
             errors.append(
                 DefinitionError(label, "key", f"is {stage.key!r} but the file is named {key!r}")

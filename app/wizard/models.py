@@ -13,14 +13,21 @@ from app.core.models import created_at_field, id_field, timestamp_field
 SHARED_SCOPE = "shared"
 
 
+_answer_version = sa.Column("version", sa.Integer, nullable=False)
+
+
 class Answer(SQLModel, table=True):
     """The current value of one question for a partnership (shared) or for one partner.
 
     `scope` is "shared" or the partner's id: a NOT NULL column, so that the unique constraint
     stops two first saves of the same answer from both succeeding (NULLs never collide).
+    `version` is SQLAlchemy's version counter: an update says `WHERE version = <as read>`, so
+    that a stale save fails (StaleDataError) on every database, and goes through the ORM, where
+    the domains that derive from answers (signatures) see it.
     """
 
     __table_args__ = (sa.UniqueConstraint("partnership_id", "stage_key", "question_key", "scope"),)
+    __mapper_args__ = {"version_id_col": _answer_version, "version_id_generator": False}
 
     id: str = id_field()
     partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
@@ -29,7 +36,7 @@ class Answer(SQLModel, table=True):
     scope: str = Field(max_length=32)
     partner_id: str | None = Field(default=None, foreign_key="partner.id", max_length=32)
     value: Any = Field(sa_type=sa.JSON, nullable=True)
-    version: int = Field(default=1, ge=1)
+    version: int = Field(default=1, ge=1, sa_column=_answer_version)
     updated_by: str = Field(foreign_key="user.id", max_length=32)
     updated_at: datetime = created_at_field()
 
@@ -76,3 +83,17 @@ class Comment(SQLModel, table=True):
     created_at: datetime = created_at_field()
     resolved_at: datetime | None = timestamp_field()
     resolved_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+
+
+class SignOffRequest(SQLModel, table=True):
+    """When a stage became ready for sign-off, and when each partner was last reminded."""
+
+    __tablename__ = "sign_off_request"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "stage_key", "partner_id"),)
+
+    id: str = id_field()
+    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
+    stage_key: str = Field(max_length=60)
+    partner_id: str = Field(foreign_key="partner.id", max_length=32)
+    requested_at: datetime = created_at_field()
+    reminded_at: datetime | None = timestamp_field()

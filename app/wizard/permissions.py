@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.permissions import permission
 from app.identity.deps import CurrentPrincipal
 from app.partnerships.models import Role
 from app.partnerships.permissions import Membership, member, member_or_404
 from app.wizard.definition import Stage
+from app.wizard.deps import RoadmapDep
 from app.wizard.models import Comment
 
 EDITING_ROLES = (Role.LEAD, Role.PARTNER_LEAD, Role.OFFICER)
@@ -52,6 +53,16 @@ def stage_editor(access: Annotated[StageAccess, Depends(stage_reader)]) -> Stage
     return access
 
 
+@permission
+def stage_signatory(access: Annotated[StageAccess, Depends(stage_reader)]) -> StageAccess:
+    """A signatory of an active partner signs or declines a dimension for that partner."""
+    if not access.member.active or not access.member.has(Role.SIGNATORY):
+        raise HTTPException(403, "Only a signatory of your organisation can sign or decline.")
+    if access.stage.kind != "dimension":
+        raise HTTPException(404)  # Day 1 is signed as the funding formula, by CEOs and CFOs
+    return access
+
+
 @dataclass(frozen=True)
 class CommentAccess:
     member: Membership
@@ -72,4 +83,5 @@ def comment_editor(cid: str, principal: CurrentPrincipal, db: SessionDep) -> Com
 
 StageReader = Annotated[StageAccess, Depends(stage_reader)]
 StageEditor = Annotated[StageAccess, Depends(stage_editor)]
+StageSignatory = Annotated[StageAccess, Depends(stage_signatory)]
 CommentEditor = Annotated[CommentAccess, Depends(comment_editor)]

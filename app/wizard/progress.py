@@ -6,7 +6,7 @@ sign-off domain; this module knows what has been answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -83,41 +83,83 @@ def active_hints(roadmap: Roadmap, answers: AnswerMap) -> list[Hint]:
     return found
 
 
-def partner_state(
-    stage: Stage, partner_id: str, answers: AnswerMap, submitted: bool
-) -> PartnerState:
-    """How far one partner has got with its own questions and readiness scores."""
+@dataclass(frozen=True)
+class OwnProgress:
+    """How many of a partner's own items in a stage it has answered: its required questions
+    and statements, and any of them at all."""
+
+    required: int = 0
+    given: int = 0
+
+
+# (stage key, partner id) -> what that partner has answered of its own items there
+OwnCounts = Mapping[tuple[str, str], OwnProgress]
+
+
+def own_items(stage: Stage) -> tuple[list[str], list[str]]:
+    """The keys a partner answers for itself in `stage`: all of them, and the required ones
+    (its required questions and every readiness statement)."""
     own = [q for q in stage.questions if q.scope == "partner"]
-    keys = [q.key for q in own] + [s.key for s in stage.statements]
-    given = [k for k in keys if _given(answers.get((stage.key, k, partner_id)))]
+    every = [q.key for q in own] + [s.key for s in stage.statements]
     required = [q.key for q in own if q.required] + [s.key for s in stage.statements]
-    if submitted and all(_given(answers.get((stage.key, k, partner_id))) for k in required):
+    return every, required
+
+
+def own_counts(roadmap: Roadmap, answers: AnswerMap) -> dict[tuple[str, str], OwnProgress]:
+    """OwnCounts from answers in memory (the database computes the same in one query)."""
+    items = {stage.key: own_items(stage) for stage in roadmap.stages}
+    counts: dict[tuple[str, str], OwnProgress] = {}
+    for (stage_key, key, scope), value in answers.items():
+        if scope == SHARED_SCOPE or stage_key not in items or not _given(value):
+            continue
+        every, required = items[stage_key]
+        if key not in every:
+            continue
+        found = counts.get((stage_key, scope), OwnProgress())
+        counts[(stage_key, scope)] = OwnProgress(
+            found.required + (key in required), found.given + 1
+        )
+    return counts
+
+
+def partner_state(stage: Stage, progress: OwnProgress, submitted: bool) -> PartnerState:
+    """How far one partner has got with its own questions and readiness scores."""
+    if submitted and progress.required >= len(own_items(stage)[1]):
         return PartnerState.COMPLETE
-    return PartnerState.IN_PROGRESS if given or submitted else PartnerState.NOT_STARTED
+    return PartnerState.IN_PROGRESS if progress.given or submitted else PartnerState.NOT_STARTED
 
 
 def stage_progress(
     roadmap: Roadmap,
-    answers: AnswerMap,
+    shared: AnswerMap,
+    own: OwnCounts,
     partner_ids: Iterable[str],
     submissions: set[tuple[str, str]],
+    *,
+    only: Stage | None = None,
 ) -> list[StageProgress]:
-    """The state of every stage, overall and per active partner.
+    """The state of every stage (or `only` one), overall and per active partner.
 
-    `submissions` holds (stage key, partner id) for each partner that submitted its scores.
+    `shared` holds the shared answers (of every stage: consistency hints look across them);
+    `own` says what each partner has answered of its own items; `submissions` holds (stage
+    key, partner id) for each partner that submitted its scores.
     """
     partner_ids = list(partner_ids)
-    hints = active_hints(roadmap, answers)
+    hints = active_hints(roadmap, shared)
     result = []
-    for stage in roadmap.stages:
-        shared = [q for q in stage.questions if q.scope == "shared"]
-        required = [q for q in shared if q.required]
+    for stage in [only] if only is not None else roadmap.stages:
+        questions = [q for q in stage.questions if q.scope == "shared"]
+        required = [q for q in questions if q.required]
         missing = [
-            q.key for q in required if not _given(answers.get((stage.key, q.key, SHARED_SCOPE)))
+            q.key for q in required if not _given(shared.get((stage.key, q.key, SHARED_SCOPE)))
         ]
-        answered = sum(1 for q in shared if _given(answers.get((stage.key, q.key, SHARED_SCOPE))))
+        answered = sum(1 for q in questions if _given(shared.get((stage.key, q.key, SHARED_SCOPE))))
         partners = {
-            pid: partner_state(stage, pid, answers, (stage.key, pid) in submissions)
+            pid: partner_state(
+                stage,
+                own.get((stage.key, pid), OwnProgress()),
+                (stage.key, pid) in submissions,
+            )
             for pid in partner_ids
         }
         if not missing and partners and all(s is PartnerState.COMPLETE for s in partners.values()):

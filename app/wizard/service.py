@@ -1,8 +1,9 @@
 """Saving answers so that nothing is lost: every save names the version it read.
 
 A save against a version that is no longer current is refused with StaleAnswer (the caller
-shows both values), never applied. The check is a conditional UPDATE (`WHERE version = read`),
-so it holds on PostgreSQL under concurrent requests as well as on SQLite's single writer.
+shows both values), never applied. The check is a conditional UPDATE (`WHERE version = read`,
+SQLAlchemy's version counter), so it holds on PostgreSQL under concurrent requests as well as
+on SQLite.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app.core.database import utcnow
 from app.identity.models import Organisation, User
 from app.partnerships.models import Partner, PartnerStatus
-from app.wizard.definition import Question, Stage, Statement
+from app.wizard.definition import Question, Roadmap, Stage, Statement
 from app.wizard.models import (
     SHARED_SCOPE,
     Answer,
@@ -25,6 +27,24 @@ from app.wizard.models import (
     Comment,
     ScoreSubmission,
 )
+from app.wizard.progress import (
+    AnswerMap,
+    OwnProgress,
+    StageProgress,
+    own_counts,
+    own_items,
+    stage_progress,
+)
+
+
+def roadmap_of(db: Session) -> Roadmap:
+    """The roadmap in force, for work done inside a session's transaction (such as keeping
+    signatures true to their content at commit). The request's session carries it (`get_db`);
+    commands and tests open theirs with `info={"roadmap": ...}`."""
+    roadmap = db.info.get("roadmap")
+    if not isinstance(roadmap, Roadmap):
+        raise RuntimeError("this session was opened without the roadmap in its info")
+    return roadmap
 
 
 class StaleAnswer(Exception):
@@ -108,16 +128,14 @@ def save_answer(
     if current.value == value:
         return current
     old_value, now = current.value, utcnow()
-    result = db.execute(
-        sa.update(Answer)
-        .where(col(Answer.id) == current.id, col(Answer.version) == read_version)
-        .values(value=value, version=read_version + 1, updated_by=user_id, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    try:
+        with db.begin_nested():
+            # UPDATE ... WHERE version = read_version (the mapper's version counter).
+            current.value, current.version = value, read_version + 1
+            current.updated_by, current.updated_at = user_id, now
+    except StaleDataError:
         db.refresh(current)
-        raise StaleAnswer(current)
-    db.refresh(current)
+        raise StaleAnswer(current) from None
     db.add(
         AnswerRevision(
             answer_id=current.id,
@@ -136,13 +154,82 @@ def save_answer(
 
 
 def answers_of(
-    db: Session, partnership_id: str, stage_key: str | None = None
+    db: Session,
+    partnership_id: str,
+    stage_key: str | None = None,
+    *,
+    key: str | None = None,
+    scope: str | None = None,
 ) -> dict[tuple[str, str, str], Answer]:
-    """Every current answer of a partnership (or of one stage), keyed (stage, key, scope)."""
+    """The current answers of a partnership (or of one stage, question or scope), keyed
+    (stage, key, scope)."""
     query = select(Answer).where(Answer.partnership_id == partnership_id)
     if stage_key is not None:
         query = query.where(Answer.stage_key == stage_key)
+    if key is not None:
+        query = query.where(Answer.question_key == key)
+    if scope is not None:
+        query = query.where(Answer.scope == scope)
     return {(a.stage_key, a.question_key, a.scope): a for a in db.exec(query)}
+
+
+# An answer that says something: not null, not an empty string, not an empty choice list.
+# (JSON values are stored as their canonical text, so this reads the same on both databases.)
+GIVEN = sa.and_(
+    col(Answer.value).is_not(None),
+    sa.cast(col(Answer.value), sa.Text).not_in(["null", '""', "[]"]),
+)
+
+
+def shared_answers(db: Session, partnership_id: str) -> AnswerMap:
+    """Every shared answer's value, keyed (stage, key, "shared"): one answer per question."""
+    rows = db.exec(
+        select(Answer.stage_key, Answer.question_key, Answer.value).where(
+            Answer.partnership_id == partnership_id, Answer.scope == SHARED_SCOPE
+        )
+    )
+    return {(stage, key, SHARED_SCOPE): value for stage, key, value in rows}
+
+
+def own_progress(
+    db: Session, partnership_id: str, roadmap: Roadmap
+) -> dict[tuple[str, str], OwnProgress]:
+    """What every partner has answered of its own items, per stage, counted by the database
+    (one row per stage and partner, however many answers there are)."""
+    required = [(stage.key, key) for stage in roadmap.stages for key in own_items(stage)[1]]
+    every = [(stage.key, key) for stage in roadmap.stages for key in own_items(stage)[0]]
+    if not every:
+        return {}
+    pair = sa.tuple_(col(Answer.stage_key), col(Answer.question_key))
+    rows = db.exec(
+        select(
+            Answer.stage_key,
+            Answer.scope,
+            sa.func.sum(sa.case((pair.in_(required), 1), else_=0)),
+            sa.func.count(),
+        )
+        .where(
+            Answer.partnership_id == partnership_id,
+            Answer.scope != SHARED_SCOPE,
+            pair.in_(every),
+            GIVEN,
+        )
+        .group_by(col(Answer.stage_key), col(Answer.scope))
+    )
+    return {(stage, scope): OwnProgress(int(req or 0), int(n)) for stage, scope, req, n in rows}
+
+
+def progress_of(
+    db: Session, partnership_id: str, roadmap: Roadmap, partner_ids: list[str]
+) -> list[StageProgress]:
+    """Where every stage stands on answering, in three narrow queries."""
+    return stage_progress(
+        roadmap,
+        shared_answers(db, partnership_id),
+        own_progress(db, partnership_id, roadmap),
+        partner_ids,
+        submissions_of(db, partnership_id),
+    )
 
 
 def submissions_of(db: Session, partnership_id: str) -> set[tuple[str, str]]:
@@ -236,8 +323,7 @@ class StageView:
     own: dict[str, Answer]
     others: list[OtherPartner]
     submitted: bool
-    all_answers: dict[tuple[str, str, str], Answer]
-    submissions: set[tuple[str, str]]
+    progress: StageProgress  # where the stage stands on answering
     partners: list[tuple[Partner, Organisation]]
 
     @property
@@ -247,14 +333,22 @@ class StageView:
 
 
 def stage_view(db: Session, *, stage: Stage, partnership_id: str, partner_id: str) -> StageView:
-    """Everything a stage page or the stage API shows, in three queries."""
-    all_answers = answers_of(db, partnership_id)
+    """Everything a stage page or the stage API shows, in three queries: this stage's answers
+    with every stage's shared ones (consistency hints look across stages), the submissions,
+    and the active partners."""
+    rows = db.exec(
+        select(Answer).where(
+            Answer.partnership_id == partnership_id,
+            sa.or_(col(Answer.stage_key) == stage.key, col(Answer.scope) == SHARED_SCOPE),
+        )
+    )
+    answers = {(a.stage_key, a.question_key, a.scope): a for a in rows}
     submissions = submissions_of(db, partnership_id)
     partners = active_partners(db, partnership_id)
     statement_keys = {s.key for s in stage.statements}
     submitted = (stage.key, partner_id) in submissions
     by_scope: dict[str, dict[str, Answer]] = {}
-    for (stage_key, key, scope), found in all_answers.items():
+    for (stage_key, key, scope), found in answers.items():
         if stage_key == stage.key:
             by_scope.setdefault(scope, {})[key] = found
     others = [
@@ -272,13 +366,21 @@ def stage_view(db: Session, *, stage: Stage, partnership_id: str, partner_id: st
         for partner, organisation in partners
         if partner.id != partner_id
     ]
+    values = {k: a.value for k, a in answers.items()}
+    [progress] = stage_progress(
+        roadmap_of(db),
+        {k: v for k, v in values.items() if k[2] == SHARED_SCOPE},
+        own_counts(roadmap_of(db), values),
+        [p.id for p, _ in partners],
+        submissions,
+        only=stage,
+    )
     return StageView(
         shared=by_scope.get(SHARED_SCOPE, {}),
         own=by_scope.get(partner_id, {}),
         others=others,
         submitted=submitted,
-        all_answers=all_answers,
-        submissions=submissions,
+        progress=progress,
         partners=partners,
     )
 

@@ -9,32 +9,34 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from app.core.deps import RoadmapDep, SessionDep
+from app.core.deps import SessionDep
 from app.core.flash import flash
-from app.core.forms import Form, read_form
+from app.core.forms import Form, FormData
 from app.core.templating import render
 from app.identity.deps import actor_of
 from app.partnerships.models import Role
 from app.partnerships.permissions import Member
-from app.signoff.service import agreement, signoffs_of, stage_label
+from app.signatures.models import FUNDING
+from app.signatures.service import statuses
 from app.wizard import flows
 from app.wizard.definition import Question, QuestionType, Stage, Statement
+from app.wizard.deps import RoadmapDep
 from app.wizard.diff import word_diff
 from app.wizard.forms import editable_items, field_id, fields_of, raw_of, read_version
 from app.wizard.models import Answer
 from app.wizard.permissions import CommentEditor, StageAccess, StageEditor, StageReader
-from app.wizard.progress import STATE_LABELS, display_value, stage_progress
+from app.wizard.progress import STATE_LABELS, display_value
 from app.wizard.service import (
     StageView,
     StaleAnswer,
     active_partners,
-    answers_of,
     comments_of,
+    progress_of,
     revisions_of,
     stage_view,
-    submissions_of,
     value_at,
 )
+from app.wizard.signing import status_label
 from app.wizard.values import InvalidValue
 
 router = APIRouter(include_in_schema=False)
@@ -98,17 +100,8 @@ def _page(
     *,
     status: int = 200,
 ) -> Response:
-    progress = next(
-        p
-        for p in stage_progress(
-            roadmap,
-            {k: a.value for k, a in view.all_answers.items()},
-            [p.id for p, _ in view.partners],
-            view.submissions,
-        )
-        if p.stage.key == access.stage.key
-    )
-    signoffs = signoffs_of(db, access.member.partnership.id, access.stage.key)
+    progress = view.progress
+    signed = statuses(db, access.member.partnership.id, [access.stage.key])[access.stage.key]
     return render(
         request,
         "wizard/stage.html",
@@ -121,8 +114,7 @@ def _page(
             "can_edit": access.can_edit,
             "progress": progress,
             "comments": comments_of(db, access.member.partnership.id, access.stage.key),
-            "signoffs": signoffs,
-            "agreement": agreement(signoffs, access.stage.key, [p.id for p, _ in view.partners]),
+            "signed": signed,
             "can_sign": access.member.active and access.member.has(Role.SIGNATORY),
             "display": display_value,
             "labels": _labels,
@@ -137,25 +129,19 @@ def _page(
 @router.get("/partnerships/{pid}/roadmap")
 def task_list(request: Request, db: SessionDep, member: Member, roadmap: RoadmapDep) -> Response:
     """Day 1 funding, then the nine dimensions: where each stands, overall and per partner."""
-    answers = answers_of(db, member.partnership.id)
     partners = active_partners(db, member.partnership.id)
-    progress = stage_progress(
-        roadmap,
-        {k: a.value for k, a in answers.items()},
-        [p.id for p, _ in partners],
-        submissions_of(db, member.partnership.id),
+    progress = progress_of(db, member.partnership.id, roadmap, [p.id for p, _ in partners])
+    signed = statuses(
+        db,
+        member.partnership.id,
+        [FUNDING if p.stage.kind == "funding" else p.stage.key for p in progress],
     )
-    signoffs = signoffs_of(db, member.partnership.id)
-    partner_ids = [p.id for p, _ in partners]
     states = {
-        p.stage.key: stage_label(
-            STATE_LABELS[p.state], agreement(signoffs, p.stage.key, partner_ids)
+        p.stage.key: status_label(
+            p.state, signed[FUNDING if p.stage.kind == "funding" else p.stage.key]
         )
         for p in progress
     }
-    day1 = next(p.stage.key for p in progress if p.stage.kind == "funding")
-    if member.funding_agreed:
-        states[day1] = ("agreed", "Agreed")
     return render(
         request,
         "wizard/tasks.html",
@@ -209,7 +195,6 @@ def _save_item(
             key=item.key,
             value=value,
             read_version=read,
-            roadmap=request.app.state.roadmap,
             base_url=request.app.state.settings.base_url,
         )
     except StaleAnswer as exc:
@@ -229,12 +214,11 @@ def _editable(access: StageAccess, form: Form) -> list[Question | Statement]:
 
 
 @router.post("/partnerships/{pid}/stages/{stage}")
-async def save_stage(
-    request: Request, db: SessionDep, access: StageEditor, roadmap: RoadmapDep
+def save_stage(
+    request: Request, db: SessionDep, access: StageEditor, roadmap: RoadmapDep, form: FormData
 ) -> Response:
     """Save and continue (works without JavaScript). Valid answers are kept even when others
     on the page have errors; a conflict shows both values."""
-    form = await read_form(request)
     view = _view(db, access)
     conflicts: dict[str, Conflict] = {}
     for item in _editable(access, form):
@@ -254,14 +238,18 @@ async def save_stage(
 
 
 @router.post("/partnerships/{pid}/stages/{stage}/answers/{key}")
-async def save_one(
-    request: Request, key: str, db: SessionDep, access: StageEditor, roadmap: RoadmapDep
+def save_one(
+    request: Request,
+    key: str,
+    db: SessionDep,
+    access: StageEditor,
+    roadmap: RoadmapDep,
+    form: FormData,
 ) -> Response:
     """htmx: save one answer as it changes; answers with the item, saved or in conflict."""
     item = access.stage.item(key)
     if item is None:
         raise HTTPException(404)
-    form = await read_form(request)
     view = _view(db, access)
     conflict = _save_item(db, request, access, view, form, item)
     db.commit()
@@ -315,7 +303,6 @@ def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> Resp
             actor_of(request, access.member.principal),
             member=access.member,
             stage=access.stage,
-            roadmap=request.app.state.roadmap,
             base_url=request.app.state.settings.base_url,
         )
     except flows.ScoresIncomplete as exc:
@@ -369,8 +356,9 @@ def history(
 
 
 @router.post("/partnerships/{pid}/stages/{stage}/comments/{key}")
-async def add_comment(request: Request, key: str, db: SessionDep, access: StageEditor) -> Response:
-    form = await read_form(request)
+def add_comment(
+    request: Request, key: str, db: SessionDep, access: StageEditor, form: FormData
+) -> Response:
     try:
         flows.add_comment(
             db,

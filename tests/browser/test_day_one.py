@@ -26,7 +26,7 @@ from app.wizard.models import SHARED_SCOPE
 from app.wizard.service import save_answer
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, World, join, make_user, make_world
-from tests.funding.test_api import _three_councils
+from tests.factories import three_councils as _three_councils
 
 NORTH = "Northdale District Council"
 EAST = "Eastbrook Borough Council"

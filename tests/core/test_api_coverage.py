@@ -3,8 +3,10 @@
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from tests.factories import enter_populations as _inputs
 from tests.factories import make_token, make_user
-from tests.funding.test_api import _inputs, _propose, _three_councils
+from tests.factories import propose_funding as _propose
+from tests.factories import three_councils as _three_councils
 
 
 def test_funding_what_if_in_the_api(client: TestClient, db: Session) -> None:

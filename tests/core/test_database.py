@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from app.core.database import make_engine, session_scope, writer
+from app.core.database import lock, make_engine, session_scope, writer
 from app.identity.models import Organisation
 
 
@@ -20,7 +20,19 @@ def test_sqlite_is_tuned_for_a_web_server(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_sqlite_write_sessions_take_the_write_lock_at_begin(tmp_path: Path) -> None:
+def _locked_out(other: sqlite3.Connection) -> bool:
+    """Whether another connection is refused SQLite's write lock right now."""
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return True
+    other.execute("ROLLBACK")
+    return False
+
+
+def test_sqlite_writers_hold_the_write_lock_only_from_their_first_write(tmp_path: Path) -> None:
     path = tmp_path / "lock.db"
     engine = make_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
@@ -28,13 +40,24 @@ def test_sqlite_write_sessions_take_the_write_lock_at_begin(tmp_path: Path) -> N
     other = sqlite3.connect(path, timeout=0, isolation_level=None)
     try:
         with Session(writer(engine)) as session:
-            session.execute(sa.text("SELECT count(*) FROM t"))  # a read only, yet the lock is held
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("BEGIN IMMEDIATE")
+            session.execute(sa.text("SELECT count(*) FROM t"))
+            assert not _locked_out(other), "a writer's reads must not hold the write lock"
+            session.execute(sa.text("INSERT INTO t VALUES (1)"))
+            assert _locked_out(other), "from its first write, a writer holds the lock"
+            session.execute(sa.text("SELECT count(*) FROM t"))
+            assert _locked_out(other), "...until it commits"
+            session.commit()
+            assert not _locked_out(other)
+        with Session(writer(engine)) as session:
+            session.execute(sa.text("SELECT count(*) FROM t"))
+            lock(session, "anything")
+            assert _locked_out(other), "lock() takes the write lock before a read-then-write"
+            session.rollback()
+            assert not _locked_out(other)
         with Session(engine) as session:
             session.execute(sa.text("SELECT count(*) FROM t"))  # a read session does not lock
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
+            assert not _locked_out(other)
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (1,)
     finally:
         other.close()
         engine.dispose()

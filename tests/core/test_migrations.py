@@ -8,10 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from app.core.database import make_engine
-from app.core.metadata import metadata
 from app.core.migrations import DatabaseNotMigrated, downgrade, head_revisions, upgrade
 from app.core.paths import MIGRATIONS_DIR
 from app.main import create_app
+from app.models import metadata
 from tests.conftest import make_settings
 
 

@@ -48,7 +48,7 @@ def test_every_json_body_has_an_example_that_fits_its_schema(client: TestClient)
     missing = sorted(name for name in used if not components["schemas"][name].get("examples"))
     assert missing == [], f"no examples: {missing}"
     # FastAPI drops nulls inside examples; app/core/openapi.py puts them back.
-    [signed, *_] = components["schemas"]["SignOffOut"]["examples"]
+    [signed, *_] = components["schemas"]["SignatureOut"]["examples"]
     assert "revoked_at" in signed and signed["revoked_at"] is None
     for name in used:
         validator = Draft202012Validator(

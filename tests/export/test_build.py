@@ -14,10 +14,12 @@ from sqlmodel import Session, col
 from app.cli import main as cli
 from app.core.settings import get_settings
 from app.export.build import build, verify
-from app.signoff.models import SignOff
-from tests.funding.test_api import _inputs, _propose, _sign, _three_councils
-from tests.signoff.test_signoff import _fill
-from tests.signoff.test_signoff import _sign as sign_stage
+from app.signatures.models import Signature as SignOff
+from tests.factories import enter_populations as _inputs
+from tests.factories import fill_stage, sign_stage
+from tests.factories import propose_funding as _propose
+from tests.factories import sign_funding as _sign
+from tests.factories import three_councils as _three_councils
 
 
 def _agreed_world(client: TestClient, db: Session):  # type: ignore[no-untyped-def]
@@ -65,9 +67,10 @@ def test_roadmap_agreement_verify_valid_then_tampered(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     world = _agreed_world(client, db)
-    _fill(client, world)
+    governance = app.state.roadmap.stage("governance")
+    fill_stage(client, world, governance)
     # The governance stage needs signatories of every partner; the lead council's will do here.
-    signed = sign_stage(client, world, "signatory")
+    signed = sign_stage(client, world, "signatory", governance)
     assert signed.status_code == 201
     exported = client.get(
         f"/api/v1/partnerships/{world.partnership.id}/agreement.json", headers=world.auth("viewer")

@@ -6,33 +6,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.partnerships.models import Role
-from tests.factories import PASSWORD, World, join, make_token, make_user, make_world
-
-POPULATIONS = {"lead": "100000", "other": "150000", "third": "250000"}
-
-
-def _three_councils(db: Session) -> World:
-    world = make_world(db)
-    partners = {"lead": world.lead_partner, "other": world.other_partner}
-    third = make_user(db, email="officer@westmoor.example.org", organisation="Westmoor Council")
-    partners["third"] = join(db, world.partnership, third, [Role.OFFICER])
-    world.users["third_officer"], world.tokens["third_officer"] = third, make_token(db, third)
-    domains = {"lead": "northdale", "other": "eastbrook", "third": "westmoor"}
-    orgs = {
-        "lead": "Northdale District Council",
-        "other": "Eastbrook Borough Council",
-        "third": "Westmoor Council",
-    }
-    for key in partners:
-        for role in (Role.CEO, Role.CFO):
-            user = make_user(
-                db, email=f"{role.value}@{domains[key]}.example.org", organisation=orgs[key]
-            )
-            join(db, world.partnership, user, [role])
-            world.users[f"{key}_{role.value}"] = user
-            world.tokens[f"{key}_{role.value}"] = make_token(db, user)
-    db.commit()
-    return world
+from tests.factories import World, join, make_user
+from tests.factories import enter_populations as _inputs
+from tests.factories import propose_funding as _propose
+from tests.factories import sign_funding as _sign
+from tests.factories import three_councils as _three_councils
 
 
 def _funding(client: TestClient, world: World, who: str = "viewer") -> dict:  # type: ignore[type-arg]
@@ -41,40 +19,6 @@ def _funding(client: TestClient, world: World, who: str = "viewer") -> dict:  # 
     )
     assert response.status_code == 200
     return response.json()  # type: ignore[no-any-return]
-
-
-def _inputs(client: TestClient, world: World) -> None:
-    for key, who in (("lead", "officer"), ("other", "other_officer"), ("third", "third_officer")):
-        response = client.put(
-            f"/api/v1/partnerships/{world.partnership.id}/funding/inputs",
-            headers=world.auth(who),
-            json={"population": POPULATIONS[key]},
-        )
-        assert response.status_code == 200, response.text
-
-
-def _propose(client: TestClient, world: World, version: int = 0, **changes: object):  # type: ignore[no-untyped-def]
-    body = {
-        "method": "population",
-        "one_off_cost": "0.00",
-        "annual_cost": "1000000.00",
-        "years": 1,
-        "version": version,
-        **changes,
-    }
-    return client.put(
-        f"/api/v1/partnerships/{world.partnership.id}/funding",
-        headers=world.auth("lead"),
-        json=body,
-    )
-
-
-def _sign(client: TestClient, world: World, who: str, role: str):  # type: ignore[no-untyped-def]
-    return client.post(
-        f"/api/v1/partnerships/{world.partnership.id}/funding/signoffs",
-        headers=world.auth(who),
-        json={"role": role, "password": PASSWORD},
-    )
 
 
 def test_three_councils_agree_a_formula_with_six_signatures(

@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.factories import PASSWORD, post_form, sign_in
-from tests.funding.test_api import _inputs, _propose, _three_councils
+from tests.factories import enter_populations as _inputs
+from tests.factories import propose_funding as _propose
+from tests.factories import three_councils as _three_councils
 from tests.pages import check_page
 
 
@@ -101,7 +103,7 @@ def test_htmx_preview_returns_only_the_tables(client: TestClient, db: Session) -
 
 
 def test_the_banner_and_the_task_list_follow_the_agreement(client: TestClient, db: Session) -> None:
-    from tests.funding.test_api import _sign
+    from tests.factories import sign_funding as _sign
 
     world = _three_councils(db)
     _propose(client, world, method="equal")

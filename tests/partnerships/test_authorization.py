@@ -20,7 +20,7 @@ from sqlmodel import Session
 from app.main import all_routes
 from app.partnerships.models import Role
 from app.partnerships.service import invite_person
-from app.signoff.models import Decision, SignOff
+from app.signatures.models import Decision, Signature, SignRole
 from app.wizard.models import Comment
 from tests.conftest import empty_tables
 from tests.factories import TEST_ACTOR, World, make_world
@@ -56,7 +56,7 @@ ALLOWED_BY = {
     "stage_signatory": {"signatory"},
     "figures_editor": {"officer", "other_officer", "other_partner_lead", "lead"},
     "funding_signer": set(),  # chief executives and finance directors: none in the world
-    "signoff_revoker": {"signatory"},  # the signer, or their organisation's signatory
+    "signature_revoker": {"signatory"},  # the signer, or a holder of the same role
 }
 
 
@@ -150,9 +150,10 @@ def test_each_caller_gets_what_their_roles_allow(
             )
             db.add(comment)
             risk = make_risk(db, world, app.state.roadmap)
-            signoff = SignOff(
+            signoff = Signature(
                 partnership_id=world.partnership.id,
-                stage_key="business-scope",
+                subject="business-scope",
+                role=SignRole.SIGNATORY,
                 partner_id=world.lead_partner.id,
                 user_id=world.users["signatory"].id,
                 decision=Decision.SIGNED,

@@ -1,26 +1,28 @@
-"""Pages: review and sign a stage (or decline), what changed since you signed, revoking."""
+"""Pages: review and sign a stage (or decline), and what changed since you signed."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from app.core.canonical import canonical_json
 from app.core.deps import SessionDep
 from app.core.flash import flash
-from app.core.forms import Form, read_form
+from app.core.forms import Form, FormData
 from app.core.templating import render
 from app.identity.deps import actor_of
-from app.signoff import flows
-from app.signoff.permissions import SignOffRevoker, StageSignatory
-from app.signoff.service import changes_since, hash_of, signoffs_of, stage_content
+from app.signatures import flows
+from app.signatures.models import Decision, SignRole
+from app.signatures.service import Change, changes_since, hash_of, history
 from app.wizard.definition import Question, Stage
 from app.wizard.diff import word_diff
-from app.wizard.permissions import StageAccess
+from app.wizard.permissions import StageAccess, StageSignatory
 from app.wizard.progress import display_value
-from app.wizard.service import answers_of
+from app.wizard.signing import STAGE
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,6 +41,8 @@ def _shower(stage: Stage) -> Callable[[str, Any], str]:
             return "Not answered"
         if isinstance(item, Question):
             return display_value(item.type, value, {o.value: o.label for o in item.options})
+        if not isinstance(value, dict):
+            return str(value)
         evidence = value.get("evidence") or value.get("evidence_url") or ""
         return f"Score {value.get('score')}" + (f": {evidence}" if evidence else "")
 
@@ -46,40 +50,45 @@ def _shower(stage: Stage) -> Callable[[str, Any], str]:
 
 
 def _sign_page(
-    request: Request, db: SessionDep, access: StageAccess, form: Form, status: int = 200
+    request: Request,
+    db: SessionDep,
+    access: StageAccess,
+    form: Form,
+    *,
+    status: int = 200,
+    moved: list[Change] | None = None,
 ) -> Response:
     member, stage = access.member, access.stage
-    content = stage_content(
-        member.partnership,
-        stage,
-        member.partner.id,
-        answers_of(db, member.partnership.id, stage.key),
-    )
-    history = [
-        s
-        for s in signoffs_of(db, member.partnership.id, stage.key)
-        if s.partner_id == member.partner.id
+    content = STAGE.contents(db, member.partnership, stage.key, [member.partner.id])[
+        member.partner.id
     ]
-    last = next((s for s in history if s.decision.value == "signed"), None)
+    decisions = history(db, member.partnership.id, stage.key, member.partner.id)
+    last = next((s for s in decisions if s.decision is Decision.SIGNED), None)
     changes = changes_since(last.content, content) if last and not last.current else []
     return render(
         request,
-        "signoff/sign.html",
+        "wizard/sign.html",
         {
             "member": member,
             "stage": stage,
             "content": content,
             "content_hash": hash_of(content),
+            "content_json": canonical_json(content).decode(),
             "form": form,
-            "history": history,
+            "history": decisions,
             "last": last,
             "changes": changes,
+            "moved": moved or [],
             "labels": _labels(stage),
             "word_diff": word_diff,
             "show": _shower(stage),
         },
         status_code=status,
     )
+
+
+def _done(access: StageAccess) -> str:
+    return f"/partnerships/{access.member.partnership.id}/stages/{access.stage.key}#sign-off"
 
 
 @router.get("/partnerships/{pid}/stages/{stage}/sign")
@@ -89,71 +98,66 @@ def sign_page(request: Request, db: SessionDep, access: StageSignatory) -> Respo
 
 
 @router.post("/partnerships/{pid}/stages/{stage}/sign")
-async def sign(request: Request, db: SessionDep, access: StageSignatory) -> Response:
-    form = await read_form(request)
+def sign(request: Request, db: SessionDep, access: StageSignatory, form: FormData) -> Response:
+    """Sign the content the page showed (its hash comes back in the form), nothing else."""
     try:
         flows.sign(
             db,
             actor_of(request, access.member.principal),
             member=access.member,
-            stage=access.stage,
+            subject=access.stage.key,
+            source=STAGE,
+            role=SignRole.SIGNATORY,
             password=form.get("password"),
-            base_url=request.app.state.settings.base_url,
+            shown_hash=form.get("content_hash") or "",
         )
-    except flows.SignOffProblem as exc:
+    except flows.ContentChanged as exc:
+        db.rollback()
+        form.error("changes", str(exc))
+        shown = _shown(form)
+        moved = changes_since(shown, exc.content) if shown else []
+        return _sign_page(request, db, access, form, status=409, moved=moved)
+    except flows.SignatureProblem as exc:
+        db.rollback()
         form.error("password", str(exc))
         return _sign_page(request, db, access, form, status=400)
     db.commit()
-    response = RedirectResponse(
-        f"/partnerships/{access.member.partnership.id}/stages/{access.stage.key}#sign-off",
-        status_code=303,
-    )
+    response = RedirectResponse(_done(access), status_code=303)
     flash(request, response, f"You have signed {access.stage.title} for your organisation")
     return response
 
 
+def _shown(form: Form) -> dict[str, Any]:
+    """The content the page showed, as it sent it back, if it matches the hash it showed.
+
+    Only used to say what changed; what is signed is always read from the database.
+    """
+    try:
+        shown = json.loads(form.get("shown_content"))
+    except ValueError:
+        return {}
+    if not isinstance(shown, dict) or hash_of(shown) != form.get("content_hash"):
+        return {}
+    return shown
+
+
 @router.post("/partnerships/{pid}/stages/{stage}/decline")
-async def decline(request: Request, db: SessionDep, access: StageSignatory) -> Response:
-    form = await read_form(request)
+def decline(request: Request, db: SessionDep, access: StageSignatory, form: FormData) -> Response:
     try:
         flows.decline(
             db,
             actor_of(request, access.member.principal),
             member=access.member,
-            stage=access.stage,
+            subject=access.stage.key,
+            source=STAGE,
+            role=SignRole.SIGNATORY,
             reason=form.get("reason"),
-            base_url=request.app.state.settings.base_url,
         )
-    except flows.SignOffProblem as exc:
+    except flows.SignatureProblem as exc:
+        db.rollback()
         form.error("reason", str(exc))
         return _sign_page(request, db, access, form, status=400)
     db.commit()
-    response = RedirectResponse(
-        f"/partnerships/{access.member.partnership.id}/stages/{access.stage.key}#sign-off",
-        status_code=303,
-    )
+    response = RedirectResponse(_done(access), status_code=303)
     flash(request, response, "You have declined to sign. The partnership lead has been told.")
-    return response
-
-
-@router.post("/signoffs/{sid}/revoke")
-async def revoke(request: Request, db: SessionDep, access: SignOffRevoker) -> Response:
-    form = await read_form(request)
-    signoff = access.signoff
-    url = f"/partnerships/{signoff.partnership_id}/stages/{signoff.stage_key}#sign-off"
-    try:
-        flows.revoke(
-            db,
-            actor_of(request, access.member.principal),
-            member=access.member,
-            signoff=signoff,
-            reason=form.get("reason") or "Revoked by the signatory",
-        )
-    except flows.SignOffProblem as exc:
-        response = RedirectResponse(url, status_code=303)
-        flash(request, response, str(exc))
-        return response
-    db.commit()
-    response = RedirectResponse(url, status_code=303)
-    flash(request, response, "The sign-off is revoked")
     return response

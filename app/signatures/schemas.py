@@ -1,9 +1,9 @@
-"""The JSON shapes of the sign-off API."""
+"""The JSON shapes of signing: the requests, and a signature as the API shows it."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,9 +12,26 @@ from app.core import patterns
 
 class SignRequest(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"password": "correct horse battery staple"}]}
+        json_schema_extra={
+            "examples": [
+                {"password": "correct horse battery staple"},
+                {
+                    "password": "correct horse battery staple",
+                    "content_hash": (
+                        "e539513e43c2cddcecb315a744e23264f545d55081c5749cd5dc228c5549acb6"
+                    ),
+                },
+            ]
+        }
     )
     password: str = Field(max_length=1024, description="Your password, entered again to sign")
+    content_hash: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="The content hash you were shown (GET the stage's `content_hash`). When "
+        "the content has changed since, nothing is signed and the answer is 409 with the "
+        "current hash and content.",
+    )
 
 
 class ReasonRequest(BaseModel):
@@ -29,7 +46,7 @@ class ReasonRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, pattern=patterns.VISIBLE)
 
 
-class SignOffOut(BaseModel):
+class SignatureOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -38,6 +55,8 @@ class SignOffOut(BaseModel):
                     "stage": "business-scope",
                     "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
                     "user_id": "d500b1bde35e42369390d11e1caac836",
+                    "role": "signatory",
+                    "state": "current",
                     "decision": "signed",
                     "reason": None,
                     "content_hash": (
@@ -55,6 +74,8 @@ class SignOffOut(BaseModel):
                     "stage": "business-scope",
                     "partner_id": "e53b56d90cfd454fa66efc9f2b86e9f0",
                     "user_id": "1d0ffd6b11dc453e911b1ef4b1bd9fe1",
+                    "role": "signatory",
+                    "state": "superseded",
                     "decision": "signed",
                     "reason": None,
                     "content_hash": (
@@ -76,9 +97,13 @@ class SignOffOut(BaseModel):
         }
     )
     id: str
-    stage: str
+    stage: str = Field(description='The stage\'s key, or "funding" for the funding formula')
     partner_id: str
     user_id: str
+    role: Literal["signatory", "ceo", "cfo"]
+    state: Literal["current", "superseded", "revoked", "declined"] = Field(
+        description="Only a current signature counts"
+    )
     decision: str
     reason: str | None
     content_hash: str

@@ -12,63 +12,39 @@ from app.core.paths import ROADMAP_DIR
 from app.mail.models import OutboxMessage
 from app.notify.models import Notification
 from app.partnerships.models import Role
-from app.signoff.models import SignOff
-from app.wizard.definition import Question, QuestionType
+from app.signatures.models import Signature as SignOff
+from app.wizard.definition import QuestionType
 from app.wizard.loader import load_roadmap
-from tests.factories import PASSWORD, World, join, make_user, make_world, sign_in
-from tests.pages import check_page
+from tests.factories import (
+    PASSWORD,
+    World,
+    fill_stage,
+    join,
+    make_user,
+    make_world,
+    post_form,
+    put_answer,
+    sample_value,
+    sign_in,
+    sign_stage,
+)
+from tests.pages import check_page, hidden_fields
 
 ROADMAP = load_roadmap(ROADMAP_DIR)
 STAGE = ROADMAP.stage("governance")
 assert STAGE is not None
-SAMPLE: dict[QuestionType, Any] = {
-    QuestionType.SHORT_TEXT: "Chief executive of Northdale",
-    QuestionType.LONG_TEXT: "Agreed text",
-    QuestionType.YES_NO: "yes",
-    QuestionType.NUMBER: "4",
-    QuestionType.MONEY: "1000.00",
-    QuestionType.DATE: "2027-04-01",
-}
-
-
-def _sample(question: Question) -> Any:
-    if question.type is QuestionType.SINGLE_CHOICE:
-        return question.options[0].value
-    if question.type is QuestionType.MULTIPLE_CHOICE:
-        return [question.options[0].value]
-    if question.type is QuestionType.SCALE:
-        return int(question.min or 1)
-    return SAMPLE[question.type]
 
 
 def _put(client: TestClient, world: World, who: str, key: str, value: Any) -> dict[str, Any]:
-    url = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/answers/{key}"
-    current = client.get(
-        f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}", headers=world.auth(who)
-    ).json()
-    versions = {a["key"]: a["version"] for a in current["shared_answers"] + current["my_answers"]}
-    response = client.put(
-        url, headers=world.auth(who), json={"value": value, "version": versions.get(key, 0)}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return put_answer(client, world, who, STAGE, key, value)
 
 
 def _fill(client: TestClient, world: World) -> None:
-    for q in STAGE.questions:
-        if q.required and q.scope == "shared":
-            _put(client, world, "officer", q.key, _sample(q))
-        elif q.required:
-            for who in ("officer", "other_officer"):
-                _put(client, world, who, q.key, _sample(q))
+    fill_stage(client, world, STAGE)
 
 
 def _sign(client: TestClient, world: World, who: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    return client.post(
-        f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/signoffs",
-        headers=world.auth(who),
-        json={"password": password},
-    )
+    return sign_stage(client, world, who, STAGE, password)
 
 
 def _signatories(db: Session, world: World) -> World:
@@ -175,7 +151,7 @@ def test_a_partner_answer_supersedes_only_that_partners_sign_off(
         world,
         "other_officer",
         own.key,
-        _sample(own) if own.type is not QuestionType.SHORT_TEXT else "Someone else",
+        sample_value(own) if own.type is not QuestionType.SHORT_TEXT else "Someone else",
     )
     db.rollback()  # a fresh snapshot: see what the requests committed
     db.expire_all()
@@ -250,14 +226,42 @@ def test_signing_through_the_page(client: TestClient, db: Session) -> None:
     assert stage_page.find("a", href=f"{url}/sign")
     review = check_page(client.get(f"{url}/sign"))
     assert review.find("code", class_="app-hash")
-    from tests.factories import post_form
+    shown = hidden_fields(review, f"{url}/sign")
+    assert shown["content_hash"] == review.find("code", class_="app-hash").get_text()
 
-    wrong = post_form(client, f"{url}/sign", {"password": "wrong password here"})
+    wrong = post_form(client, f"{url}/sign", {**shown, "password": "wrong password here"})
     assert check_page(wrong, status=400).find(class_="govuk-error-summary")
-    done = post_form(client, f"{url}/sign", {"password": PASSWORD})
+    done = post_form(client, f"{url}/sign", {**shown, "password": PASSWORD})
     assert done.status_code == 303
     after = check_page(client.get(url))
     assert "1 of 2 partners have signed" in after.get_text()
+
+
+def test_the_page_signs_only_what_it_showed(client: TestClient, db: Session) -> None:
+    """An answer saved while the signatory reviews: nothing is signed, and the page says what
+    moved."""
+    world = make_world(db)
+    _fill(client, world)
+    sign_in(client, world.users["signatory"].email)
+    url = f"/partnerships/{world.partnership.id}/stages/{STAGE.key}"
+    shown = hidden_fields(check_page(client.get(f"{url}/sign")), f"{url}/sign")
+    question = next(
+        q for q in STAGE.questions if q.scope == "shared" and q.type.value == "long_text"
+    )
+    _put(client, world, "officer", question.key, "Changed while the signatory was reading")
+
+    refused = post_form(client, f"{url}/sign", {**shown, "password": PASSWORD})
+    page = check_page(refused, status=409)
+    moved = page.find(id="changes")
+    assert moved is not None and question.label in moved.get_text()
+    assert "Changed while the signatory was reading" in moved.get_text()
+    assert db.exec(select(SignOff)).all() == []
+    # Tampering with the content sent back cannot change what is signed: it only loses the diff.
+    forged = post_form(
+        client, f"{url}/sign", {**shown, "shown_content": "{}", "password": PASSWORD}
+    )
+    assert check_page(forged, status=409).find(id="changes")
+    assert db.exec(select(SignOff)).all() == []
 
 
 def test_roadmap_remind_at_most_once_per_interval(
@@ -268,7 +272,7 @@ def test_roadmap_remind_at_most_once_per_interval(
     from app.cli import main as cli
     from app.core.database import utcnow
     from app.core.settings import get_settings
-    from app.signoff.models import SignOffRequest
+    from app.wizard.models import SignOffRequest
 
     world = make_world(db)
     db.add(

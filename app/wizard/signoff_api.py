@@ -1,0 +1,90 @@
+"""JSON API for stage sign-offs (CONTRACT.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from app.core.deps import SessionDep
+from app.core.problems import API_ERRORS
+from app.identity.deps import actor_of
+from app.signatures import flows
+from app.signatures.api import refused, signature_out
+from app.signatures.models import SignRole
+from app.signatures.schemas import ReasonRequest, SignatureOut, SignRequest
+from app.signatures.service import history
+from app.wizard.permissions import StageReader, StageSignatory
+from app.wizard.signing import STAGE
+
+router = APIRouter(prefix="/api/v1", tags=["sign-off"], responses=API_ERRORS)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not a signatory of your organisation, or the password is wrong"},
+    404: {"description": "No such partnership that you are part of, or no such stage"},
+    409: {
+        "description": "Not now: questions unanswered, already signed, or the content changed "
+        "since the hash you sent (`current_hash` and `current_content` say how it stands)"
+    },
+}
+
+
+@router.get(
+    "/partnerships/{pid}/stages/{stage}/signoffs",
+    responses=ERRORS,
+    summary="Every sign-off decision on a stage, newest first",
+)
+def list_signoffs(db: SessionDep, access: StageReader) -> list[SignatureOut]:
+    return [signature_out(s) for s in history(db, access.member.partnership.id, access.stage.key)]
+
+
+@router.post(
+    "/partnerships/{pid}/stages/{stage}/signoffs",
+    status_code=201,
+    responses=ERRORS,
+    summary="Sign the stage for your own organisation, as it stands now",
+)
+def sign(
+    body: SignRequest, request: Request, db: SessionDep, access: StageSignatory
+) -> SignatureOut:
+    """The answer includes `content_hash`: the SHA-256 of the canonical content signed. Send
+    the hash you were shown as `content_hash` to sign only that content."""
+    try:
+        signature = flows.sign(
+            db,
+            actor_of(request, access.member.principal),
+            member=access.member,
+            subject=access.stage.key,
+            source=STAGE,
+            role=SignRole.SIGNATORY,
+            password=body.password,
+            shown_hash=body.content_hash,
+        )
+    except flows.SignatureProblem as exc:
+        raise refused(exc) from None
+    db.commit()
+    return signature_out(signature)
+
+
+@router.post(
+    "/partnerships/{pid}/stages/{stage}/signoffs/decline",
+    status_code=201,
+    responses=ERRORS,
+    summary="Decline to sign, with a reason",
+)
+def decline(
+    body: ReasonRequest, request: Request, db: SessionDep, access: StageSignatory
+) -> SignatureOut:
+    try:
+        signature = flows.decline(
+            db,
+            actor_of(request, access.member.principal),
+            member=access.member,
+            subject=access.stage.key,
+            source=STAGE,
+            role=SignRole.SIGNATORY,
+            reason=body.reason,
+        )
+    except flows.SignatureProblem as exc:
+        raise refused(exc) from None
+    db.commit()
+    return signature_out(signature)
