@@ -148,7 +148,6 @@ def task_list(request: Request, db: SessionDep, member: Member, roadmap: Roadmap
         {
             "member": member,
             "progress": progress,
-            "partners": partners,
             "state_labels": STATE_LABELS,
             "states": states,
             "agreed": sum(1 for key, _ in states.values() if key == "agreed"),

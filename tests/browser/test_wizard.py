@@ -307,7 +307,8 @@ def test_three_partners_fill_the_stage_as_they_go_and_score_blind(
     heading(north, "Roadmap")
     expect(task.locator(".govuk-task-list__status")).to_have_text("Ready for sign-off")
     expect(task).to_contain_text("12 of 12 shared questions answered.")
-    expect(task).to_contain_text(f"{NORTH}: Complete; {EAST}: Complete; {SOUTH}: Complete.")
+    expect(task).to_contain_text("Your organisation: complete.")
+    expect(task).to_contain_text("3 of 3 partners have done their part.")
     expect(north.get_by_text("1 ready for sign-off.")).to_be_visible()
     assert_accessible(north)
 
