@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from app.wizard.definition import Driver, RagThresholds, Roadmap, Stage, Statement
@@ -143,9 +144,13 @@ class StageReadiness:
         """Every partner has scored every statement of this stage."""
         return all(p.complete for p in self.partners)
 
+    @cached_property
+    def _by_partner(self) -> dict[str, PartnerStageScore]:
+        return {p.partner_id: p for p in self.partners}
+
     def partner(self, partner_id: str) -> PartnerStageScore | None:
-        """This partner's score here, or None."""
-        return next((p for p in self.partners if p.partner_id == partner_id), None)
+        """This partner's score here, or None (a lookup, so tables stay linear in partners)."""
+        return self._by_partner.get(partner_id)
 
 
 @dataclass(frozen=True)
@@ -226,9 +231,10 @@ class Assessment:
         return next((s for s in self.stages if s.stage_key == key), None)
 
     def radar_data(
-        self, *, partnership_label: str | None = None
+        self, *, partnership_label: str | None = None, only: Sequence[str] | None = None
     ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[Decimal | None, ...]], ...]]:
-        """Axes (dimension titles) and one series per partner, ready for `radar.radar_svg`.
+        """Axes (dimension titles) and one series per partner (or per partner in `only`), ready
+        for `radar.radar_svg`.
 
         With `partnership_label`, the partnership's (weakest) scores come first as a series.
         """
@@ -238,6 +244,8 @@ class Assessment:
         if partnership_label is not None:
             series.append((partnership_label, tuple(d.score for d in dims)))
         for partner_id, name in self.partners:
+            if only is not None and partner_id not in only:
+                continue
             values = []
             for d in dims:
                 own = d.partner(partner_id)

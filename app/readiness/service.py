@@ -16,24 +16,18 @@ from app.risks.service import open_high_without_mitigation
 from app.signatures.models import FUNDING
 from app.signatures.service import statuses
 from app.wizard.definition import Roadmap
-from app.wizard.service import active_partners, answers_of
+from app.wizard.service import active_partners, readiness_scores
 
 
 def current(db: Session, partnership: Partnership, roadmap: Roadmap) -> Assessment:
     """The readiness assessment as the partnership stands now."""
     partners = active_partners(db, partnership.id)
-    answers = answers_of(db, partnership.id)
-    statements = {(s.key, st.key) for s in roadmap.stages for st in s.statements}
+    by_partner: dict[str, dict[tuple[str, str], Any]] = {p.id: {} for p, _ in partners}
+    for stage, key, scope, value in readiness_scores(db, partnership.id, roadmap):
+        if scope in by_partner:
+            by_partner[scope][(stage, key)] = value
     scores = [
-        PartnerScores(
-            partner_id=partner.id,
-            name=organisation.name,
-            scores={
-                (stage, key): answer.value
-                for (stage, key, scope), answer in answers.items()
-                if scope == partner.id and (stage, key) in statements
-            },
-        )
+        PartnerScores(partner_id=partner.id, name=organisation.name, scores=by_partner[partner.id])
         for partner, organisation in partners
     ]
     dimensions = [s.key for s in roadmap.stages if s.kind == "dimension"]

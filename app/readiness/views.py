@@ -16,6 +16,7 @@ from app.identity.deps import actor_of
 from app.partnerships.permissions import Lead, Member
 from app.readiness import service
 from app.readiness.radar import radar_svg
+from app.readiness.scoring import BlockerKind
 from app.wizard.definition import Driver
 from app.wizard.deps import RoadmapDep
 
@@ -29,19 +30,37 @@ DRIVER_LABELS = {
 }
 
 
+BLOCKER_WORDS = {
+    BlockerKind.FUNDING: "Funding",
+    BlockerKind.STAGE: "Stages not agreed",
+    BlockerKind.RISK: "High risks without a mitigation",
+    BlockerKind.EVIDENCE: "Evidence that has expired",
+    BlockerKind.UNSCORED: "Readiness not scored",
+}
+
+
 @router.get("/partnerships/{pid}/readiness")
 def readiness_page(
-    request: Request, db: SessionDep, member: Member, roadmap: RoadmapDep
+    request: Request,
+    db: SessionDep,
+    member: Member,
+    roadmap: RoadmapDep,
+    partner: str | None = None,
 ) -> Response:
-    """Where the partnership stands, and what stands in the way."""
+    """Where the partnership stands and what stands in the way; one partner in detail (the
+    caller's own, or the one picked)."""
     assessment = service.current(db, member.partnership, roadmap)
-    axes, series = assessment.radar_data(partnership_label="Partnership (weakest partner)")
+    names = dict(assessment.partners)
+    focus = next((p for p in (partner, member.partner.id) if p in names), None)
+    axes, series = assessment.radar_data(
+        partnership_label="Partnership (weakest partner)", only=[focus] if focus else []
+    )
     chart = radar_svg(
         axes,
         series,
         title="Readiness by dimension",
-        description="Each partner's readiness score from 0 to 100 on each of the nine dimensions, "
-        "and the partnership's, which is its weakest partner's.",
+        description="The partnership's readiness score from 0 to 100 on each of the nine "
+        "dimensions (its weakest partner's)" + (f", and {names[focus]}'s." if focus else "."),
     )
     history = service.snapshots(db, member.partnership.id)
     changes = [
@@ -58,6 +77,15 @@ def readiness_page(
             "drivers": DRIVER_LABELS,
             "history": history,
             "changes": [*changes, []],
+            "groups": [
+                (kind, list(found))
+                for kind, found in itertools.groupby(assessment.blockers, key=lambda b: b.kind)
+            ],
+            "kinds": BLOCKER_WORDS,
+            "names": names,
+            "focus": focus,
+            "focus_drivers": next((d for d in assessment.drivers if d.partner_id == focus), None),
+            "focus_actions": [x for x in assessment.actions if x.partner_id == focus],
         },
     )
 

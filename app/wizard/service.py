@@ -232,6 +232,24 @@ def progress_of(
     )
 
 
+def readiness_scores(
+    db: Session, partnership_id: str, roadmap: Roadmap
+) -> list[tuple[str, str, str, Any]]:
+    """Every partner's readiness scores, as (stage, statement, partner id, stored score): one
+    query, only the columns it needs."""
+    statements = [(stage.key, s.key) for stage in roadmap.stages for s in stage.statements]
+    if not statements:
+        return []
+    rows = db.exec(
+        select(Answer.stage_key, Answer.question_key, Answer.scope, Answer.value).where(
+            Answer.partnership_id == partnership_id,
+            Answer.scope != SHARED_SCOPE,
+            sa.tuple_(col(Answer.stage_key), col(Answer.question_key)).in_(statements),
+        )
+    )
+    return [(stage, key, scope, value) for stage, key, scope, value in rows]
+
+
 def submissions_of(db: Session, partnership_id: str) -> set[tuple[str, str]]:
     """(stage key, partner id) for every partner that has submitted its scores for a stage."""
     rows = db.exec(
