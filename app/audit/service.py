@@ -61,10 +61,12 @@ def event_content(event: AuditEvent) -> dict[str, Any]:
 
 
 def _head(db: Session, chain: str) -> AuditEvent | None:
+    # LIMIT 1: without it the ORM would load the whole chain to return its first row.
     return db.exec(
         select(AuditEvent)
         .where(AuditEvent.chain == chain)
         .order_by(col(AuditEvent.position).desc())
+        .limit(1)
     ).first()
 
 

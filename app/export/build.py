@@ -34,7 +34,7 @@ from app.signatures.service import history, statuses
 from app.wizard.definition import Roadmap
 from app.wizard.models import SHARED_SCOPE
 from app.wizard.progress import display_value
-from app.wizard.service import answers_of
+from app.wizard.service import shared_answers
 
 HOW_TO_VERIFY = (
     "Every change in the partnership is an audit event carrying the SHA-256 of the event before "
@@ -54,9 +54,9 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
     """The agreement summary of a partnership as it stands now."""
     views = describe(db, partnership)
     names = {v.partner.id: v.organisation.name for v in views}
-    answers = answers_of(db, partnership.id)
+    answers = shared_answers(db, partnership.id)
     signatures = history(db, partnership.id)
-    funding = funding_state(db, partnership, roadmap)
+    funding = funding_state(db, partnership, roadmap, every_method=False)
     dimensions = [s.key for s in roadmap.stages if s.kind == "dimension"]
     standing = statuses(db, partnership.id, dimensions)
     people = {
@@ -71,14 +71,8 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
         status = standing[stage.key]
         shared = []
         for q in stage.questions:
-            found = answers.get((stage.key, q.key, SHARED_SCOPE))
-            shown = (
-                display_value(
-                    q.type, found.value if found else None, {o.value: o.label for o in q.options}
-                )
-                if found
-                else ""
-            )
+            value = answers.get((stage.key, q.key, SHARED_SCOPE))
+            shown = display_value(q.type, value, {o.value: o.label for o in q.options})
             if q.scope == "shared":
                 shared.append(
                     AnswerEntry(key=q.key, question=q.label, answer=shown or "Not answered")

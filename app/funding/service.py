@@ -154,8 +154,11 @@ def problems(db: Session, partnership: Partnership) -> list[formula.Problem] | N
     return formula.validate(to_proposal(proposal), to_inputs(partners, _inputs(db, partnership.id)))
 
 
-def state(db: Session, partnership: Partnership, roadmap: Roadmap) -> FundingState:
-    """The funding formula as it stands, in a few queries whatever the number of partners."""
+def state(
+    db: Session, partnership: Partnership, roadmap: Roadmap, *, every_method: bool = True
+) -> FundingState:
+    """The funding formula as it stands, in a few queries whatever the number of partners;
+    with the shares under every method side by side unless `every_method` is False."""
     proposal = _proposal(db, partnership.id)
     partners = active_partners(db, partnership.id)
     inputs = _inputs(db, partnership.id)
@@ -175,7 +178,8 @@ def state(db: Session, partnership: Partnership, roadmap: Roadmap) -> FundingSta
         result.problems = formula.validate(to_proposal(proposal), figures)
         if not result.problems:
             result.table = formula.contributions(to_proposal(proposal), figures)
-        result.comparison = formula.compare_methods(to_proposal(proposal), figures)
+        if every_method:
+            result.comparison = formula.compare_methods(to_proposal(proposal), figures)
     return result
 
 
