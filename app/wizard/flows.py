@@ -105,7 +105,7 @@ def submit_scores(
     """Submit the partner's readiness scores for a stage; it can then see the other partners'."""
     if (stage.key, member.partner.id) in submissions_of(db, member.partnership.id):
         return
-    answers = answers_of(db, member.partnership.id, stage.key)
+    answers = answers_of(db, member.partnership.id, stage.key, scope=member.partner.id)
     missing = [
         s.text
         for s in stage.statements

@@ -219,6 +219,53 @@ def own_progress(
     return {(stage, scope): OwnProgress(int(req or 0), int(n)) for stage, scope, req, n in rows}
 
 
+def ready_for_sign_off(db: Session, partnership_id: str, stage: Stage) -> bool:
+    """Whether every required shared answer is given and every active partner has answered
+    its own required items and submitted its scores: two counting queries, whatever the size."""
+    required_shared = [q.key for q in stage.questions if q.scope == "shared" and q.required]
+    given_shared = db.exec(
+        select(sa.func.count())
+        .select_from(Answer)
+        .where(
+            Answer.partnership_id == partnership_id,
+            Answer.stage_key == stage.key,
+            Answer.scope == SHARED_SCOPE,
+            col(Answer.question_key).in_(required_shared),
+            GIVEN,
+        )
+    ).one()
+    if given_shared < len(required_shared):
+        return False
+    required_own = own_items(stage)[1]
+    answered_all = (
+        select(Answer.scope)
+        .where(
+            Answer.partnership_id == partnership_id,
+            Answer.stage_key == stage.key,
+            Answer.scope != SHARED_SCOPE,
+            col(Answer.question_key).in_(required_own),
+            GIVEN,
+        )
+        .group_by(col(Answer.scope))
+        .having(sa.func.count() == len(required_own))
+    )
+    active = select(Partner.id).where(
+        Partner.partnership_id == partnership_id, Partner.status == PartnerStatus.ACTIVE
+    )
+    partners = db.exec(select(sa.func.count()).select_from(active.subquery())).one()
+    complete = db.exec(
+        select(sa.func.count())
+        .select_from(ScoreSubmission)
+        .where(
+            ScoreSubmission.partnership_id == partnership_id,
+            ScoreSubmission.stage_key == stage.key,
+            col(ScoreSubmission.partner_id).in_(active),
+            col(ScoreSubmission.partner_id).in_(answered_all) if required_own else sa.true(),
+        )
+    ).one()
+    return partners > 0 and complete == partners
+
+
 def progress_of(
     db: Session, partnership_id: str, roadmap: Roadmap, partner_ids: list[str]
 ) -> list[StageProgress]:

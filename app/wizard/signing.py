@@ -16,13 +16,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.notify.service import people, tell
-from app.partnerships.models import Partnership, Role
+from app.partnerships.models import Partner, Partnership, PartnerStatus, Role
 from app.signatures.flows import touch
 from app.signatures.service import SubjectStatus, status
 from app.wizard.definition import Question, Stage, Statement
 from app.wizard.models import SHARED_SCOPE, Answer, SignOffRequest
 from app.wizard.progress import STATE_LABELS, StageState
-from app.wizard.service import active_partners, roadmap_of, stage_view
+from app.wizard.service import ready_for_sign_off, roadmap_of
 
 
 def stage_content(
@@ -137,11 +137,11 @@ def _stage_link(partnership_id: str, stage: Stage) -> str:
 
 
 def ask_when_ready(db: Session, *, partnership: Partnership, stage: Stage, base_url: str) -> None:
-    """Once a stage is ready for sign-off, tell each partner's signatories (once)."""
-    partners = [p.id for p, _ in active_partners(db, partnership.id)]
-    progress = stage_view(db, stage=stage, partnership_id=partnership.id, partner_id="").progress
-    if progress.state is not StageState.READY:
-        return
+    """Once a stage is ready for sign-off, tell each partner's signatories (once).
+
+    Called after every answer and submission, so it costs a few counting queries: nothing
+    more once every active partner has been asked.
+    """
     asked = set(
         db.exec(
             select(SignOffRequest.partner_id).where(
@@ -150,9 +150,16 @@ def ask_when_ready(db: Session, *, partnership: Partnership, stage: Stage, base_
             )
         )
     )
-    for partner_id in partners:
-        if partner_id in asked:
-            continue
+    active = set(
+        db.exec(
+            select(Partner.id).where(
+                Partner.partnership_id == partnership.id, Partner.status == PartnerStatus.ACTIVE
+            )
+        )
+    )
+    if active <= asked or not ready_for_sign_off(db, partnership.id, stage):
+        return
+    for partner_id in sorted(active - asked):
         db.add(
             SignOffRequest(
                 partnership_id=partnership.id, stage_key=stage.key, partner_id=partner_id

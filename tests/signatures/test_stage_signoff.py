@@ -328,3 +328,32 @@ def test_the_notifications_page(client: TestClient, db: Session) -> None:
     assert "declined to sign" in first.get_text() and "New" in first.get_text()
     second = check_page(client.get("/notifications"))
     assert "New" not in second.get_text()  # seen once, marked read
+
+
+def test_signatories_are_asked_once_when_a_stage_becomes_ready(
+    client: TestClient, db: Session
+) -> None:
+    """Ready means every required shared answer, and every partner's own answers and submitted
+    scores: then each partner's signatory is told, once."""
+    world = _signatories(db, make_world(db))
+    message = f"{STAGE.title} is ready for your organisation to sign off."
+
+    def told() -> dict[str, int]:
+        db.rollback()
+        rows = db.exec(select(Notification).where(Notification.message == message)).all()
+        return {
+            who: sum(1 for n in rows if n.user_id == world.users[who].id)
+            for who in ("signatory", "other_signatory")
+        }
+
+    _fill(client, world)
+    for who in ("officer", "other_officer"):
+        for statement in STAGE.statements:
+            _put(client, world, who, statement.key, {"score": 3, "evidence": "Minute 7"})
+    submit = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/scores/submit"
+    assert client.post(submit, headers=world.auth("officer")).status_code in (200, 204)
+    assert told() == {"signatory": 0, "other_signatory": 0}  # Eastbrook has not submitted
+    assert client.post(submit, headers=world.auth("other_officer")).status_code in (200, 204)
+    assert told() == {"signatory": 1, "other_signatory": 1}
+    _put(client, world, "officer", STAGE.statements[0].key, {"score": 4, "evidence": "Minute 8"})
+    assert told() == {"signatory": 1, "other_signatory": 1}  # asked once, not at every change
