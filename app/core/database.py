@@ -232,6 +232,8 @@ def before_commit(order: int) -> Callable[[CommitStep], CommitStep]:
 
 @sa.event.listens_for(Session, "before_commit")
 def _run_commit_steps(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint being released: the steps run once, when the transaction commits
     for _, _, step in _commit_steps:
         session.flush()
         step(session)

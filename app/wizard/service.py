@@ -220,8 +220,20 @@ def own_progress(
 
 
 def ready_for_sign_off(db: Session, partnership_id: str, stage: Stage) -> bool:
-    """Whether every required shared answer is given and every active partner has answered
-    its own required items and submitted its scores: two counting queries, whatever the size."""
+    """Whether every active partner has submitted its scores and answered its own required
+    items, and every required shared answer is given: counting queries, cheapest first (most
+    of a stage's life some partner has not submitted yet), whatever the partnership's size."""
+    active = select(Partner.id).where(
+        Partner.partnership_id == partnership_id, Partner.status == PartnerStatus.ACTIVE
+    )
+    submitted = select(ScoreSubmission.partner_id).where(
+        ScoreSubmission.partnership_id == partnership_id, ScoreSubmission.stage_key == stage.key
+    )
+    waiting = active.where(col(Partner.id).not_in(submitted))
+    if db.exec(select(sa.func.count()).select_from(waiting.subquery())).one():
+        return False
+    if not db.exec(select(sa.func.count()).select_from(active.subquery())).one():
+        return False
     required_shared = [q.key for q in stage.questions if q.scope == "shared" and q.required]
     given_shared = db.exec(
         select(sa.func.count())
@@ -249,21 +261,10 @@ def ready_for_sign_off(db: Session, partnership_id: str, stage: Stage) -> bool:
         .group_by(col(Answer.scope))
         .having(sa.func.count() == len(required_own))
     )
-    active = select(Partner.id).where(
-        Partner.partnership_id == partnership_id, Partner.status == PartnerStatus.ACTIVE
+    short = active.where(col(Partner.id).not_in(answered_all))
+    return (
+        not required_own or not db.exec(select(sa.func.count()).select_from(short.subquery())).one()
     )
-    partners = db.exec(select(sa.func.count()).select_from(active.subquery())).one()
-    complete = db.exec(
-        select(sa.func.count())
-        .select_from(ScoreSubmission)
-        .where(
-            ScoreSubmission.partnership_id == partnership_id,
-            ScoreSubmission.stage_key == stage.key,
-            col(ScoreSubmission.partner_id).in_(active),
-            col(ScoreSubmission.partner_id).in_(answered_all) if required_own else sa.true(),
-        )
-    ).one()
-    return partners > 0 and complete == partners
 
 
 def progress_of(

@@ -142,24 +142,19 @@ def ask_when_ready(db: Session, *, partnership: Partnership, stage: Stage, base_
     Called after every answer and submission, so it costs a few counting queries: nothing
     more once every active partner has been asked.
     """
-    asked = set(
-        db.exec(
-            select(SignOffRequest.partner_id).where(
-                SignOffRequest.partnership_id == partnership.id,
-                SignOffRequest.stage_key == stage.key,
-            )
-        )
+    asked = select(SignOffRequest.partner_id).where(
+        SignOffRequest.partnership_id == partnership.id, SignOffRequest.stage_key == stage.key
     )
-    active = set(
-        db.exec(
-            select(Partner.id).where(
-                Partner.partnership_id == partnership.id, Partner.status == PartnerStatus.ACTIVE
-            )
-        )
+    unasked = select(Partner.id).where(
+        Partner.partnership_id == partnership.id,
+        Partner.status == PartnerStatus.ACTIVE,
+        col(Partner.id).not_in(asked),
     )
-    if active <= asked or not ready_for_sign_off(db, partnership.id, stage):
+    if not db.exec(select(sa.func.count()).select_from(unasked.subquery())).one():
         return
-    for partner_id in sorted(active - asked):
+    if not ready_for_sign_off(db, partnership.id, stage):
+        return
+    for partner_id in sorted(db.exec(unasked).all()):
         db.add(
             SignOffRequest(
                 partnership_id=partnership.id, stage_key=stage.key, partner_id=partner_id
