@@ -53,6 +53,10 @@ test: install ## run every test (PostgreSQL too when TEST_DATABASE_URL is set)
 .PHONY: check
 check: system-deps install lint test ## install everything and run every check and test
 
+.PHONY: bench
+bench: install ## measure issue 11's figures into docs/benchmarks.md (BENCH_ARGS=--quick: faster)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 .PHONY: format
 format: install ## format the code with ruff
 	$(BIN)/ruff check --fix .
