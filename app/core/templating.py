@@ -80,14 +80,10 @@ def _format_datetime(value: datetime | None) -> str:
 
 
 def _option_items(options: list[Any], chosen: list[str]) -> list[dict[str, Any]]:
-    """GOV.UK radio or checkbox items for roadmap options, ticked where chosen."""
+    """Radio or checkbox items (components/fields.html) for roadmap options, ticked where
+    chosen."""
     return [
-        {
-            "value": o.value,
-            "text": o.label,
-            "checked": o.value in chosen,
-            **({"hint": {"text": o.hint}} if o.hint else {}),
-        }
+        {"value": o.value, "text": o.label, "checked": o.value in chosen, "hint": o.hint}
         for o in options
     ]
 
