@@ -266,22 +266,26 @@ def round_one_place(value: Fraction | Decimal) -> Decimal:
 
 
 def weighted_score(pairs: Iterable[tuple[Decimal, int]]) -> Decimal | None:
-    """Weighted mean of (weight, score 0-4) pairs on 0-100, one decimal place; None if empty."""
-    total_weight = Fraction(0)
-    total = Fraction(0)
+    """Weighted mean of (weight, score 0-4) pairs on 0-100, one decimal place; None if empty.
+
+    The sums are Decimal, which is exact for weights and scores this small; the one division
+    is a Fraction (a Fraction per addition made this the costliest line of a 400-partner page).
+    """
+    total_weight = Decimal(0)
+    total = Decimal(0)
     for weight, score in pairs:
-        total_weight += Fraction(weight)
-        total += Fraction(weight) * score
+        total_weight += weight
+        total += weight * score
     if total_weight == 0:
         return None
-    return round_one_place(total * 100 / (total_weight * SCALE_MAX))
+    return round_one_place(Fraction(total) * 100 / (Fraction(total_weight) * SCALE_MAX))
 
 
 def mean(values: Sequence[Decimal]) -> Decimal | None:
     """Arithmetic mean, one decimal place (ROUND_HALF_UP); None if empty."""
     if not values:
         return None
-    return round_one_place(sum((Fraction(v) for v in values), Fraction(0)) / len(values))
+    return round_one_place(Fraction(sum(values, Decimal(0))) / len(values))
 
 
 def rag(score: Decimal | None, thresholds: RagThresholds) -> Rag:
