@@ -7,6 +7,7 @@ must be in place wherever tables are written (the service, the commands, the tes
 from sqlmodel import SQLModel
 
 from app.audit import models as audit_models
+from app.export import models as export_models
 from app.funding import models as funding_models
 from app.funding import signing as funding_signing
 from app.identity import models as identity_models
@@ -23,6 +24,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "audit_models",
+    "export_models",
     "funding_models",
     "funding_signing",
     "identity_models",

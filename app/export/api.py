@@ -17,6 +17,7 @@ from app.core.problems import API_ERRORS
 from app.export import render
 from app.export.build import build
 from app.export.schema import Agreement, json_schema
+from app.export.service import document
 from app.partnerships.permissions import Member
 from app.wizard.deps import RoadmapDep
 
@@ -60,7 +61,7 @@ def agreement_file(fmt: str, db: SessionDep, member: Member, roadmap: RoadmapDep
     stamp = agreement.generated_at.strftime("%Y%m%d")
     filename = f"agreement-{member.partnership.id[:8]}-{stamp}.{fmt}"
     return Response(
-        renderer(agreement),
+        document(db, agreement, fmt, renderer),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.cli import main as cli
 from app.core.settings import get_settings
@@ -135,3 +135,23 @@ def test_the_agreement_page_and_every_download(client: TestClient, db: Session) 
         assert response.status_code == 200, link
         assert response.content.startswith(signatures[link.rsplit(".", 1)[1]])
         assert "attachment" in response.headers["content-disposition"]
+
+
+def test_the_same_content_is_rendered_once(client: TestClient, db: Session) -> None:
+    """A second request for unchanged content gets the stored document (the very bytes, down
+    to the time it was generated); a change renders it afresh, replacing the stored one."""
+    from app.export.models import RenderedAgreement
+
+    world = _three_councils(db)
+    url = f"/api/v1/partnerships/{world.partnership.id}/agreement.json"
+    first = client.get(url, headers=world.auth("viewer"))
+    again = client.get(url, headers=world.auth("officer"))
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    _propose(client, world)  # the funding proposal is part of the agreement
+    changed = client.get(url, headers=world.auth("viewer"))
+    assert changed.content != first.content
+    assert json.loads(changed.content)["generated_at"] > json.loads(first.content)["generated_at"]
+    db.rollback()
+    stored = db.exec(select(RenderedAgreement)).all()
+    assert [(r.format, r.body) for r in stored] == [("json", changed.content)]
