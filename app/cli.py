@@ -43,11 +43,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
-    from app.core.migrations import upgrade
+    from app.upgrade import upgrade_database
 
-    url = get_settings().database_url
-    upgrade(url)
-    print(f"database at {_redacted(url)} is up to date")
+    settings = get_settings()
+    for line in upgrade_database(settings):
+        print(line)
+    print(f"database at {_redacted(settings.database_url)} is up to date")
     return 0
 
 

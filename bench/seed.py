@@ -32,6 +32,7 @@ from app.audit.service import Actor
 from app.core.database import make_engine, session_scope
 from app.core.migrations import upgrade
 from app.core.paths import PROJECT_DIR, ROADMAP_DIR
+from app.core.settings import Settings
 from app.funding import flows as funding_flows
 from app.funding.formula import Method
 from app.funding.models import FundingRole
@@ -46,6 +47,7 @@ from app.risks.common import COMMON_RISKS
 from app.risks.service import RiskFields, adopt_common_risk, create_risk
 from app.signatures import flows as signatures
 from app.signatures.models import SignRole
+from app.upgrade import upgrade_database
 from app.wizard import flows as wizard_flows
 from app.wizard.definition import Question, QuestionType, Roadmap, Statement
 from app.wizard.loader import load_roadmap
@@ -504,6 +506,10 @@ def seed(database_url: str, partners: int, *, progress: bool = False) -> SeedInf
     return builder.info(time.perf_counter() - started)
 
 
+def _settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url, secret_key="bench" * 10)  # type: ignore[call-arg]
+
+
 def _files_digest(*roots: Path) -> str:
     digest = hashlib.sha256()
     for root in roots:
@@ -530,7 +536,7 @@ def cached_sqlite(partners: int) -> tuple[Path, SeedInfo]:
     stem = f"seed-{partners}p-{cache_key()}"
     path, meta = CACHE_DIR / f"{stem}.db", CACHE_DIR / f"{stem}.json"
     if path.exists() and meta.exists():
-        upgrade(f"sqlite:///{path}")
+        upgrade_database(_settings(f"sqlite:///{path}"))
         return path, SeedInfo.from_json(meta.read_text())
     for stale in CACHE_DIR.glob(f"seed-{partners}p-*"):
         stale.unlink()

@@ -97,7 +97,7 @@ class Statement(Strict):
     key: Key
     text: Text = Field(description='An assertion such as "We have a named senior sponsor".')
     driver: Driver
-    weight: Decimal = Field(default=Decimal(1), gt=0, le=10)
+    weight: Decimal = Field(default=Decimal(1), gt=0, le=10, decimal_places=2)
     evidence: Text = Field(description="The evidence a partner is expected to give for its score.")
     levels: dict[int, Text] = Field(description="What each score from 0 to 4 means here.")
 

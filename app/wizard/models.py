@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -97,3 +97,31 @@ class SignOffRequest(SQLModel, table=True):
     partner_id: str = Field(foreign_key="partner.id", max_length=32)
     requested_at: datetime = created_at_field()
     reminded_at: datetime | None = timestamp_field()
+
+
+class PartnerStage(SQLModel, table=True):
+    """Where one partner stands on one stage: what it has answered of its own items, and the
+    sums its readiness score is made of.
+
+    Derived from the partner's own answers on the stage, recomputed from them (never
+    incremented) whenever one is saved, in the same transaction (`save_answer`). Pages that
+    show every partner read one small row each instead of every answer.
+    """
+
+    __tablename__ = "partner_stage"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "stage_key", "partner_id"),)
+
+    id: str = id_field()
+    partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
+    stage_key: str = Field(max_length=60)
+    partner_id: str = Field(foreign_key="partner.id", max_length=32)
+    given: int = 0  # own questions and statements answered
+    required_given: int = 0  # of those, the required ones (every statement is required)
+    scored: int = 0  # statements with a score
+    weighted: int = 0  # sum of weight x score over scored statements, weights in hundredths
+    weights: int = 0  # sum of the weights of scored statements, in hundredths
+    low: int = 0  # statements scored below the action threshold
+    evidence_until: date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    drivers: Any = Field(
+        default_factory=dict, sa_type=sa.JSON
+    )  # driver -> [weighted, weights, scored]

@@ -105,6 +105,62 @@ def own_items(stage: Stage) -> tuple[list[str], list[str]]:
     return every, required
 
 
+WEIGHT_SCALE = 100  # weights have at most two decimal places: sums stay whole numbers
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one partner has done on one stage, as `PartnerStage` keeps it (see there)."""
+
+    given: int = 0
+    required_given: int = 0
+    scored: int = 0
+    weighted: int = 0
+    weights: int = 0
+    low: int = 0
+    evidence_until: date | None = None
+    drivers: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+
+
+def score_of(value: Any) -> int | None:
+    """The 0-4 score in a stored readiness answer, or None."""
+    score = value.get("score") if isinstance(value, dict) else None
+    return score if isinstance(score, int) and not isinstance(score, bool) else None
+
+
+def figures(stage: Stage, own: Mapping[str, Any], action_below: int) -> Figures:
+    """A partner's figures on `stage` from its own answers there (key -> stored value)."""
+    every, required = own_items(stage)
+    given = [k for k in every if _given(own.get(k))]
+    scored, weighted, weights, low = 0, 0, 0, 0
+    until: date | None = None
+    drivers: dict[str, tuple[int, int, int]] = {}
+    for statement in stage.statements:
+        value = own.get(statement.key)
+        score = score_of(value)
+        if score is None:
+            continue
+        weight = int(statement.weight * WEIGHT_SCALE)
+        scored, weighted, weights = scored + 1, weighted + weight * score, weights + weight
+        low += score < action_below
+        valid = value.get("valid_until") if isinstance(value, dict) else None
+        if valid:
+            day = date.fromisoformat(str(valid))
+            until = day if until is None or day < until else until
+        ws, w, n = drivers.get(statement.driver.value, (0, 0, 0))
+        drivers[statement.driver.value] = (ws + weight * score, w + weight, n + 1)
+    return Figures(
+        given=len(given),
+        required_given=sum(1 for k in given if k in required),
+        scored=scored,
+        weighted=weighted,
+        weights=weights,
+        low=low,
+        evidence_until=until,
+        drivers=drivers,
+    )
+
+
 def own_counts(roadmap: Roadmap, answers: AnswerMap) -> dict[tuple[str, str], OwnProgress]:
     """OwnCounts from answers in memory (the database computes the same in one query)."""
     items = {stage.key: own_items(stage) for stage in roadmap.stages}
@@ -122,9 +178,10 @@ def own_counts(roadmap: Roadmap, answers: AnswerMap) -> dict[tuple[str, str], Ow
     return counts
 
 
-def partner_state(stage: Stage, progress: OwnProgress, submitted: bool) -> PartnerState:
-    """How far one partner has got with its own questions and readiness scores."""
-    if submitted and progress.required >= len(own_items(stage)[1]):
+def partner_state(required: int, progress: OwnProgress, submitted: bool) -> PartnerState:
+    """How far one partner has got with its own questions and readiness scores (`required`:
+    how many of its own items the stage requires)."""
+    if submitted and progress.required >= required:
         return PartnerState.COMPLETE
     return PartnerState.IN_PROGRESS if progress.given or submitted else PartnerState.NOT_STARTED
 
@@ -154,9 +211,10 @@ def stage_progress(
             q.key for q in required if not _given(shared.get((stage.key, q.key, SHARED_SCOPE)))
         ]
         answered = sum(1 for q in questions if _given(shared.get((stage.key, q.key, SHARED_SCOPE))))
+        needed = len(own_items(stage)[1])
         partners = {
             pid: partner_state(
-                stage,
+                needed,
                 own.get((stage.key, pid), OwnProgress()),
                 (stage.key, pid) in submissions,
             )

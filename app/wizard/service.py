@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from app.core.database import utcnow
+from app.core.database import lock, utcnow
 from app.identity.models import Organisation, User
 from app.partnerships.models import Partner, PartnerStatus
 from app.wizard.definition import Question, Roadmap, Stage, Statement
@@ -25,12 +25,14 @@ from app.wizard.models import (
     Answer,
     AnswerRevision,
     Comment,
+    PartnerStage,
     ScoreSubmission,
 )
 from app.wizard.progress import (
     AnswerMap,
     OwnProgress,
     StageProgress,
+    figures,
     own_counts,
     own_items,
     stage_progress,
@@ -45,6 +47,74 @@ def roadmap_of(db: Session) -> Roadmap:
     if not isinstance(roadmap, Roadmap):
         raise RuntimeError("this session was opened without the roadmap in its info")
     return roadmap
+
+
+def refresh_figures(db: Session, *, partnership_id: str, stage_key: str, partner_id: str) -> None:
+    """Recompute one partner's figures on one stage (`PartnerStage`) from its answers there.
+
+    Called in the transaction of every save of a partner's own answer. The lock makes two saves
+    by one partner at once take turns, so the second recomputes with the first's answer too.
+    """
+    roadmap = roadmap_of(db)
+    stage = roadmap.stage(stage_key)
+    if stage is None:
+        return
+    lock(db, f"figures:{partnership_id}:{stage_key}:{partner_id}")
+    own = dict(
+        db.exec(
+            select(Answer.question_key, Answer.value).where(
+                Answer.partnership_id == partnership_id,
+                Answer.stage_key == stage_key,
+                Answer.scope == partner_id,
+            )
+        ).all()
+    )
+    found = figures(stage, own, roadmap.readiness.action_below)
+    row = db.exec(
+        select(PartnerStage).where(
+            PartnerStage.partnership_id == partnership_id,
+            PartnerStage.stage_key == stage_key,
+            PartnerStage.partner_id == partner_id,
+        )
+    ).first()
+    if row is None:
+        row = PartnerStage(
+            partnership_id=partnership_id, stage_key=stage_key, partner_id=partner_id
+        )
+        db.add(row)
+    row.given, row.required_given = found.given, found.required_given
+    row.scored, row.weighted, row.weights = found.scored, found.weighted, found.weights
+    row.low, row.evidence_until = found.low, found.evidence_until
+    row.drivers = {k: list(v) for k, v in found.drivers.items()}
+    db.flush()
+
+
+def rebuild_figures(db: Session, partnership_id: str) -> int:
+    """Recompute every partner's figures on every stage of a partnership (after a migration
+    that adds what they are made of). Returns how many it wrote."""
+    pairs = db.exec(
+        select(Answer.stage_key, Answer.scope)
+        .where(Answer.partnership_id == partnership_id, Answer.scope != SHARED_SCOPE)
+        .distinct()
+    ).all()
+    for stage_key, scope in pairs:
+        refresh_figures(db, partnership_id=partnership_id, stage_key=stage_key, partner_id=scope)
+    return len(pairs)
+
+
+def partnerships_without_figures(db: Session) -> list[str]:
+    """Partnerships whose partners have answered but whose figures were never computed (they
+    predate `PartnerStage`)."""
+    return list(
+        db.exec(
+            select(Answer.partnership_id)
+            .where(
+                Answer.scope != SHARED_SCOPE,
+                col(Answer.partnership_id).not_in(select(PartnerStage.partnership_id)),
+            )
+            .distinct()
+        ).all()
+    )
 
 
 class StaleAnswer(Exception):
@@ -121,6 +191,10 @@ def save_answer(
             )
         )
         db.flush()
+        if scope != SHARED_SCOPE:
+            refresh_figures(
+                db, partnership_id=partnership_id, stage_key=stage_key, partner_id=scope
+            )
         return answer
 
     if current.version != read_version:
@@ -147,6 +221,8 @@ def save_answer(
         )
     )
     db.flush()
+    if scope != SHARED_SCOPE:
+        refresh_figures(db, partnership_id=partnership_id, stage_key=stage_key, partner_id=scope)
     return current
 
 
@@ -191,32 +267,17 @@ def shared_answers(db: Session, partnership_id: str) -> AnswerMap:
     return {(stage, key, SHARED_SCOPE): value for stage, key, value in rows}
 
 
-def own_progress(
-    db: Session, partnership_id: str, roadmap: Roadmap
-) -> dict[tuple[str, str], OwnProgress]:
-    """What every partner has answered of its own items, per stage, counted by the database
-    (one row per stage and partner, however many answers there are)."""
-    required = [(stage.key, key) for stage in roadmap.stages for key in own_items(stage)[1]]
-    every = [(stage.key, key) for stage in roadmap.stages for key in own_items(stage)[0]]
-    if not every:
-        return {}
-    pair = sa.tuple_(col(Answer.stage_key), col(Answer.question_key))
+def own_progress(db: Session, partnership_id: str) -> dict[tuple[str, str], OwnProgress]:
+    """What every partner has answered of its own items, per stage: one small row each."""
     rows = db.exec(
         select(
-            Answer.stage_key,
-            Answer.scope,
-            sa.func.sum(sa.case((pair.in_(required), 1), else_=0)),
-            sa.func.count(),
-        )
-        .where(
-            Answer.partnership_id == partnership_id,
-            Answer.scope != SHARED_SCOPE,
-            pair.in_(every),
-            GIVEN,
-        )
-        .group_by(col(Answer.stage_key), col(Answer.scope))
+            PartnerStage.stage_key,
+            PartnerStage.partner_id,
+            PartnerStage.required_given,
+            PartnerStage.given,
+        ).where(PartnerStage.partnership_id == partnership_id)
     )
-    return {(stage, scope): OwnProgress(int(req or 0), int(n)) for stage, scope, req, n in rows}
+    return {(stage, partner): OwnProgress(req, given) for stage, partner, req, given in rows}
 
 
 def ready_for_sign_off(db: Session, partnership_id: str, stage: Stage) -> bool:
@@ -229,10 +290,17 @@ def ready_for_sign_off(db: Session, partnership_id: str, stage: Stage) -> bool:
     submitted = select(ScoreSubmission.partner_id).where(
         ScoreSubmission.partnership_id == partnership_id, ScoreSubmission.stage_key == stage.key
     )
-    waiting = active.where(col(Partner.id).not_in(submitted))
-    if db.exec(select(sa.func.count()).select_from(waiting.subquery())).one():
-        return False
+    answered = select(PartnerStage.partner_id).where(
+        PartnerStage.partnership_id == partnership_id,
+        PartnerStage.stage_key == stage.key,
+        PartnerStage.required_given >= len(own_items(stage)[1]),
+    )
     if not db.exec(select(sa.func.count()).select_from(active.subquery())).one():
+        return False
+    waiting = active.where(
+        sa.or_(col(Partner.id).not_in(submitted), col(Partner.id).not_in(answered))
+    )
+    if db.exec(select(sa.func.count()).select_from(waiting.subquery())).one():
         return False
     required_shared = [q.key for q in stage.questions if q.scope == "shared" and q.required]
     given_shared = db.exec(
@@ -246,25 +314,7 @@ def ready_for_sign_off(db: Session, partnership_id: str, stage: Stage) -> bool:
             GIVEN,
         )
     ).one()
-    if given_shared < len(required_shared):
-        return False
-    required_own = own_items(stage)[1]
-    answered_all = (
-        select(Answer.scope)
-        .where(
-            Answer.partnership_id == partnership_id,
-            Answer.stage_key == stage.key,
-            Answer.scope != SHARED_SCOPE,
-            col(Answer.question_key).in_(required_own),
-            GIVEN,
-        )
-        .group_by(col(Answer.scope))
-        .having(sa.func.count() == len(required_own))
-    )
-    short = active.where(col(Partner.id).not_in(answered_all))
-    return (
-        not required_own or not db.exec(select(sa.func.count()).select_from(short.subquery())).one()
-    )
+    return bool(given_shared >= len(required_shared))
 
 
 def progress_of(
@@ -274,7 +324,7 @@ def progress_of(
     return stage_progress(
         roadmap,
         shared_answers(db, partnership_id),
-        own_progress(db, partnership_id, roadmap),
+        own_progress(db, partnership_id),
         partner_ids,
         submissions_of(db, partnership_id),
     )
