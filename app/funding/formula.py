@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 
 PENCE = 100
 MAX_COST = Decimal("10000000000.00")
@@ -170,15 +171,20 @@ class InvalidProposal(ValueError):
 
 def _is_pennies(amount: Decimal) -> bool:
     """Whether `amount` is a whole number of pennies."""
-    return (Fraction(amount) * PENCE).denominator == 1
+    pennies = amount.scaleb(2)
+    return bool(pennies == pennies.to_integral_value())
 
 
 def _to_pennies(amount: Decimal, what: str) -> int:
-    """`amount` pounds as integer pennies; more than two decimal places is an error."""
-    exact = Fraction(amount) * PENCE
-    if exact.denominator != 1:
+    """`amount` pounds as integer pennies; more than two decimal places is an error.
+
+    Decimal arithmetic is exact here: an amount has far fewer digits than the context's 28,
+    and shifting the point two places is exact whatever its digits.
+    """
+    pennies = amount.scaleb(2)
+    if pennies != pennies.to_integral_value():
         raise ValueError(f"{what} must be in pounds and pence (at most 2 decimal places): {amount}")
-    return exact.numerator
+    return int(pennies)
 
 
 def _to_pounds(pennies: int) -> Decimal:
@@ -223,14 +229,22 @@ def _weights(weights: Mapping[str, Decimal | Fraction]) -> dict[str, Fraction]:
 
 
 def _split(pennies: int, weights: Mapping[str, Fraction]) -> dict[str, int]:
-    """Largest remainder split of `pennies` in proportion to checked `weights`."""
-    whole = sum(weights.values(), Fraction(0))
-    exact = {key: pennies * weight / whole for key, weight in weights.items()}
-    result = {key: math.floor(value) for key, value in exact.items()}
+    """Largest remainder split of `pennies` in proportion to checked `weights`.
+
+    Worked in whole numbers: the weights are put over one common denominator, so each exact
+    share is pennies x weight / whole, its floor and remainder an integer division (a Fraction
+    per partner made a 400-partner table take a second).
+    """
+    common = math.lcm(*(w.denominator for w in weights.values()))
+    scaled = {key: w.numerator * (common // w.denominator) for key, w in weights.items()}
+    whole = sum(scaled.values())
+    result, remainder = {}, {}
+    for key, weight in scaled.items():
+        result[key], remainder[key] = divmod(pennies * weight, whole)
     left_over = pennies - sum(result.values())
     # Largest remainder first; a tie goes to the larger weight (the bigger stake absorbs the
     # spare penny), then to the id that sorts first, so listing order never changes the answer.
-    order = sorted(weights, key=lambda key: (-(exact[key] - result[key]), -weights[key], key))
+    order = sorted(scaled, key=lambda key: (-remainder[key], -scaled[key], key))
     for key in order[:left_over]:
         result[key] += 1
     return result
@@ -490,12 +504,13 @@ class Table:
     year_totals: tuple[Decimal, ...]
     grand_total: Decimal
 
+    @cached_property
+    def _by_partner(self) -> dict[str, Row]:
+        return {row.partner_id: row for row in self.rows}
+
     def row(self, partner_id: str) -> Row:
-        """The row of one partner."""
-        for row in self.rows:
-            if row.partner_id == partner_id:
-                return row
-        raise KeyError(partner_id)
+        """The row of one partner (a lookup: tables side by side stay linear in partners)."""
+        return self._by_partner[partner_id]
 
 
 def _sum_money(amounts: Sequence[Decimal]) -> Decimal:
