@@ -22,6 +22,14 @@ Cursor = Annotated[
 ]
 
 
+def next_page(following: str | None, *, limit: int, request: Request, response: Response) -> None:
+    """Point at the page after this one (when there is one), for lists paged by the database."""
+    if following is not None:
+        response.headers["X-Next-Cursor"] = following
+        url = request.url.include_query_params(cursor=following, limit=limit)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+
+
 def page(
     items: Sequence[T],
     *,

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.core.deps import SessionDep
-from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_page
 from app.core.problems import API_ERRORS, Problem
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Member
@@ -183,29 +183,16 @@ def answer_history(
     """Shared answers and your organisation's; other partners' scores once yours are submitted."""
     if access.stage.item(question) is None:
         raise HTTPException(404, "No such question in this stage")
-    view = stage_view(
+    chosen, following = revisions_of(
         db,
         stage=access.stage,
         partnership_id=access.member.partnership.id,
-        partner_id=access.member.partner.id,
-    )
-    is_statement = question in {s.key for s in access.stage.statements}
-    visible = {"shared", access.member.partner.id}
-    if not is_statement:
-        visible |= {o.partner.id for o in view.others}
-    elif view.can_see_scores:  # blind: only partners that have submitted theirs too
-        visible |= {o.partner.id for o in view.others if o.submitted}
-    revisions = revisions_of(
-        db, access.member.partnership.id, access.stage.key, question, scopes=visible
-    )
-    chosen = page(
-        revisions,
-        key=lambda r: r.revision.id,
+        reader_partner_id=access.member.partner.id,
+        key=question,
+        after=cursor,
         limit=limit,
-        cursor=cursor,
-        request=request,
-        response=response,
     )
+    next_page(following, limit=limit, request=request, response=response)
     return [
         RevisionOut(
             version=r.revision.version,

@@ -8,6 +8,7 @@ on SQLite.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from app.core.database import lock, utcnow
+from app.core.database import UTCDateTime, lock, utcnow
 from app.identity.models import Organisation, User
 from app.partnerships.models import Partner, PartnerStatus
 from app.wizard.definition import Question, Roadmap, Stage, Statement
@@ -331,17 +332,17 @@ def progress_of(
 
 
 def readiness_scores(
-    db: Session, partnership_id: str, roadmap: Roadmap
+    db: Session, partnership_id: str, roadmap: Roadmap, partner_ids: Collection[str]
 ) -> list[tuple[str, str, str, Any]]:
-    """Every partner's readiness scores, as (stage, statement, partner id, stored score): one
+    """Some partners' readiness scores, as (stage, statement, partner id, stored score): one
     query, only the columns it needs."""
     statements = [(stage.key, s.key) for stage in roadmap.stages for s in stage.statements]
-    if not statements:
+    if not statements or not partner_ids:
         return []
     rows = db.exec(
         select(Answer.stage_key, Answer.question_key, Answer.scope, Answer.value).where(
             Answer.partnership_id == partnership_id,
-            Answer.scope != SHARED_SCOPE,
+            col(Answer.scope).in_(list(partner_ids)),
             sa.tuple_(col(Answer.stage_key), col(Answer.question_key)).in_(statements),
         )
     )
@@ -377,26 +378,67 @@ class Revision:
     author: str
 
 
+HISTORY_PAGE = 50
+
+
 def revisions_of(
     db: Session,
+    *,
+    stage: Stage,
     partnership_id: str,
-    stage_key: str,
+    reader_partner_id: str,
     key: str | None = None,
-    scopes: set[str] | None = None,
-) -> list[Revision]:
-    """The saves of a stage's answers (or one answer's), newest first, with who made them."""
+    after: str | None = None,
+    limit: int = HISTORY_PAGE,
+) -> tuple[list[Revision], str | None]:
+    """The saves of a stage's answers (or one answer's) that a partner may see, newest first,
+    with who made them: a page of `limit` after the revision `after`, and the id to ask for
+    the next page with (None on the last page).
+
+    A partner sees the shared answers, its own, and the other active partners' own answers;
+    another partner's readiness scores only once both have submitted theirs (blind scoring).
+    """
+    statements = [s.key for s in stage.statements]
+    active = select(Partner.id).where(
+        Partner.partnership_id == partnership_id, Partner.status == PartnerStatus.ACTIVE
+    )
+    submitted = select(ScoreSubmission.partner_id).where(
+        ScoreSubmission.partnership_id == partnership_id, ScoreSubmission.stage_key == stage.key
+    )
+    reader_submitted = db.exec(
+        submitted.where(ScoreSubmission.partner_id == reader_partner_id)
+    ).first()
+    open_scopes = [SHARED_SCOPE, reader_partner_id]
     query = (
         select(AnswerRevision, Answer, User.name)
         .join(Answer, col(Answer.id) == AnswerRevision.answer_id)
         .join(User, col(User.id) == AnswerRevision.changed_by)
-        .where(Answer.partnership_id == partnership_id, Answer.stage_key == stage_key)
-        .order_by(col(AnswerRevision.changed_at).desc(), col(AnswerRevision.version).desc())
+        .where(
+            Answer.partnership_id == partnership_id,
+            Answer.stage_key == stage.key,
+            sa.or_(col(Answer.scope).in_(open_scopes), col(Answer.scope).in_(active)),
+            sa.or_(
+                col(Answer.scope).in_(open_scopes),
+                col(Answer.question_key).not_in(statements),
+                col(Answer.scope).in_(submitted) if reader_submitted else sa.false(),
+            ),
+        )
+        .order_by(col(AnswerRevision.changed_at).desc(), col(AnswerRevision.id).desc())
+        .limit(limit + 1)
     )
     if key is not None:
         query = query.where(Answer.question_key == key)
-    if scopes is not None:
-        query = query.where(col(Answer.scope).in_(scopes))
-    return [Revision(r, a, name) for r, a, name in db.exec(query)]
+    if after is not None:
+        mark = db.get(AnswerRevision, after)
+        if mark is None:
+            return [], None
+        query = query.where(
+            sa.tuple_(col(AnswerRevision.changed_at), col(AnswerRevision.id))
+            < sa.tuple_(sa.literal(mark.changed_at, UTCDateTime()), sa.literal(mark.id))
+        )
+    rows = [Revision(r, a, name) for r, a, name in db.exec(query)]
+    following = rows[limit - 1].revision.id if len(rows) > limit else None
+    return rows[:limit], following
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.core.deps import SessionDep
@@ -316,27 +316,30 @@ def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> Resp
 
 @router.get("/partnerships/{pid}/stages/{stage}/history")
 def history(
-    request: Request, db: SessionDep, access: StageReader, key: str | None = None
+    request: Request,
+    db: SessionDep,
+    access: StageReader,
+    key: str | None = None,
+    after: str | None = Query(default=None, max_length=32),
 ) -> Response:
-    """Every save of the stage's answers (or one answer's), newest first, long text as a diff."""
-    view = _view(db, access)
+    """The saves of the stage's answers (or one answer's) the caller may see, newest first,
+    a page at a time, long text as a diff."""
     item = access.stage.item(key) if key else None
     if key and item is None:
         raise HTTPException(404)
-    statements = {s.key for s in access.stage.statements}
-    visible = {"shared", access.member.partner.id} | {o.partner.id for o in view.others}
-    scored = {o.partner.id for o in view.others if o.submitted}  # blind until both submitted
-    rows = [
-        r
-        for r in revisions_of(db, access.member.partnership.id, access.stage.key, key)
-        if r.answer.scope in visible
-        and (
-            r.answer.scope in {"shared", access.member.partner.id}
-            or (view.can_see_scores and r.answer.scope in scored)
-            or r.answer.question_key not in statements
-        )
-    ]
-    organisations = {p.id: o.name for p, o in view.partners}
+    rows, following = revisions_of(
+        db,
+        stage=access.stage,
+        partnership_id=access.member.partnership.id,
+        reader_partner_id=access.member.partner.id,
+        key=key,
+        after=after,
+    )
+    organisations = {
+        p.id: o.name
+        for p, o in active_partners(db, access.member.partnership.id)
+        if p.id in {r.answer.scope for r in rows}
+    }
     return render(
         request,
         "wizard/history.html",
@@ -345,6 +348,7 @@ def history(
             "stage": access.stage,
             "item": item,
             "rows": rows,
+            "following": following,
             "organisations": organisations,
             "word_diff": word_diff,
             "display": display_value,

@@ -219,3 +219,31 @@ def test_history_shows_who_changed_what_with_a_word_diff(client: TestClient, wor
         "Residents wait too long",
     ]
     assert "Version 2, by Officer" in soup.get_text()
+
+
+def test_history_comes_a_page_at_a_time(client: TestClient, db: Session, world: World) -> None:
+    """However long the history, a page shows 50 saves and links to the older ones."""
+    from app.wizard.service import HISTORY_PAGE, save_answer
+
+    officer = world.users["officer"].id
+    for version in range(HISTORY_PAGE + 7):
+        save_answer(
+            db,
+            partnership_id=world.partnership.id,
+            stage_key="business-scope",
+            key="business-need",
+            scope="shared",
+            value=f"Draft {version + 1}",
+            read_version=version,
+            user_id=officer,
+        )
+    db.commit()
+    sign_in(client, world.users["viewer"].email)
+    first = check_page(client.get(_url(world, "/history")))
+    assert len(first.select(".app-revision")) == HISTORY_PAGE
+    assert "Version 57" in first.get_text() and "Version 7," not in first.get_text()
+    older = first.find("a", string="Older changes")
+    assert older is not None
+    second = check_page(client.get(_url(world, "/history" + older["href"])))
+    assert len(second.select(".app-revision")) == 7
+    assert "Version 1," in second.get_text() and second.find("a", string="Older changes") is None
