@@ -286,3 +286,14 @@ def sign_funding(client: TestClient, world: World, who: str, role: str):  # type
         headers=world.auth(who),
         json={"role": role, "password": PASSWORD},
     )
+
+
+def app_session(app: Any) -> Session:
+    """A session on the app's database as the service opens one (the roadmap in its info)."""
+    from app.core.database import open_session
+
+    return open_session(
+        app.state.engine,
+        write=True,
+        info={"base_url": app.state.settings.base_url, "roadmap": app.state.roadmap},
+    )

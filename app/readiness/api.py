@@ -111,9 +111,17 @@ class SnapshotOut(BaseModel):
     responses=ERRORS,
     summary="Scores per partner and dimension, the partnership's, blockers, verdict",
 )
-def get_readiness(db: SessionDep, member: Member, roadmap: RoadmapDep) -> dict[str, Any]:
-    """Scores are decimal strings from 0 to 100; the partnership's is its weakest partner's."""
-    return service.to_data(service.current(db, member.partnership, roadmap))
+def get_readiness(
+    db: SessionDep, member: Member, roadmap: RoadmapDep, partner_id: str | None = None
+) -> dict[str, Any]:
+    """Scores are decimal strings from 0 to 100; the partnership's is its weakest partner's.
+
+    `actions` is one partner's action plan: the caller's own organisation's, or the partner
+    named by `partner_id` (every partner's plan at once would be thousands of lines in a large
+    partnership; a snapshot keeps them all).
+    """
+    plan_for = [partner_id or member.partner.id]
+    return service.to_data(service.current(db, member.partnership, roadmap, plan_for=plan_for))
 
 
 @router.post(

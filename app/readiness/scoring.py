@@ -39,6 +39,8 @@ from functools import cached_property
 from typing import Any
 
 from app.wizard.definition import Driver, RagThresholds, Roadmap, Stage, Statement
+from app.wizard.progress import WEIGHT_SCALE, Figures
+from app.wizard.progress import figures as stage_figures
 
 SCALE_MAX = 4
 ONE_PLACE = Decimal("0.1")
@@ -104,6 +106,8 @@ class PartnerScores:
     name: str
     scores: Mapping[ScoreKey, StoredScore | None]
 
+
+NO_FIGURES = Figures()
 
 # --- Outputs --------------------------------------------------------------------------------
 
@@ -268,17 +272,14 @@ def round_one_place(value: Fraction | Decimal) -> Decimal:
 def weighted_score(pairs: Iterable[tuple[Decimal, int]]) -> Decimal | None:
     """Weighted mean of (weight, score 0-4) pairs on 0-100, one decimal place; None if empty.
 
-    The sums are Decimal, which is exact for weights and scores this small; the one division
-    is a Fraction (a Fraction per addition made this the costliest line of a 400-partner page).
+    Weights have at most two decimal places, so in hundredths the sums are whole numbers and
+    the one division is exact (`score_of_figures`).
     """
-    total_weight = Decimal(0)
-    total = Decimal(0)
+    weighted = weights = 0
     for weight, score in pairs:
-        total_weight += weight
-        total += weight * score
-    if total_weight == 0:
-        return None
-    return round_one_place(Fraction(total) * 100 / (Fraction(total_weight) * SCALE_MAX))
+        scaled = int(weight * WEIGHT_SCALE)
+        weighted, weights = weighted + scaled * score, weights + scaled
+    return score_of_figures(weighted, weights)
 
 
 def mean(values: Sequence[Decimal]) -> Decimal | None:
@@ -344,20 +345,30 @@ def _scored(
     return found
 
 
+def score_of_figures(weighted: int, weights: int) -> Decimal | None:
+    """A weighted mean on 0-100 from its sums (weights scaled alike), one decimal place."""
+    if weights == 0:
+        return None
+    return round_one_place(Fraction(weighted * 100, weights * SCALE_MAX))
+
+
 def _stage_readiness(
-    stage: Stage, partners: Sequence[PartnerScores], thresholds: RagThresholds
+    stage: Stage,
+    partners: Sequence[tuple[str, str]],
+    figures: Mapping[tuple[str, str], Figures],
+    thresholds: RagThresholds,
 ) -> StageReadiness:
     own: list[PartnerStageScore] = []
-    for partner in partners:
-        scored = _scored(partner, stage, stage.statements)
-        score = weighted_score((s.weight, v) for s, v in scored)
+    for partner_id, name in partners:
+        found = figures.get((stage.key, partner_id), NO_FIGURES)
+        score = score_of_figures(found.weighted, found.weights)
         own.append(
             PartnerStageScore(
-                partner_id=partner.partner_id,
-                partner_name=partner.name,
+                partner_id=partner_id,
+                partner_name=name,
                 score=score,
                 rag=rag(score, thresholds),
-                scored=len(scored),
+                scored=found.scored,
                 total=len(stage.statements),
             )
         )
@@ -380,19 +391,28 @@ def _stage_readiness(
 
 
 def _drivers(
-    partner: PartnerScores, dimensions: Sequence[Stage], thresholds: RagThresholds
+    partner: tuple[str, str],
+    dimensions: Sequence[Stage],
+    figures: Mapping[tuple[str, str], Figures],
+    thresholds: RagThresholds,
 ) -> PartnerDrivers:
+    partner_id, name = partner
     result = []
     for driver in DRIVER_ORDER:
-        pairs: list[tuple[Decimal, int]] = []
-        total = 0
+        weighted = weights = scored = total = 0
         for stage in dimensions:
-            tagged = [s for s in stage.statements if s.driver is driver]
-            total += len(tagged)
-            pairs += [(s.weight, v) for s, v in _scored(partner, stage, tagged)]
-        score = weighted_score(pairs)
-        result.append(DriverScore(driver, score, rag(score, thresholds), len(pairs), total))
-    return PartnerDrivers(partner.partner_id, partner.name, tuple(result))
+            total += sum(1 for s in stage.statements if s.driver is driver)
+            found = figures.get((stage.key, partner_id), NO_FIGURES)
+            ws, w, n = found.drivers.get(driver.value, (0, 0, 0))
+            weighted, weights, scored = weighted + ws, weights + w, scored + n
+        score = score_of_figures(weighted, weights)
+        result.append(DriverScore(driver, score, rag(score, thresholds), scored, total))
+    return PartnerDrivers(partner_id, name, tuple(result))
+
+
+def action_plan(roadmap: Roadmap, partners: Sequence[PartnerScores]) -> list[Action]:
+    """Every statement scored below the action threshold, in order, with the next level."""
+    return _actions(roadmap, sorted(partners, key=lambda p: (p.name, p.partner_id)))
 
 
 def _actions(roadmap: Roadmap, partners: Sequence[PartnerScores]) -> list[Action]:
@@ -432,35 +452,31 @@ def _actions(roadmap: Roadmap, partners: Sequence[PartnerScores]) -> list[Action
 
 
 def _evidence_blockers(
-    roadmap: Roadmap, partners: Sequence[PartnerScores], today: dt.date
+    roadmap: Roadmap,
+    partners: Sequence[tuple[str, str]],
+    figures: Mapping[tuple[str, str], Figures],
+    today: dt.date,
 ) -> list[Blocker]:
     blockers = []
     for stage in roadmap.stages:
-        for partner in partners:
-            for statement in stage.statements:
-                stored = partner.scores.get((stage.key, statement.key))
-                if score_value(stored) is None:
-                    continue
-                until = valid_until(stored)
-                if until is None or until >= today:
-                    continue
-                blockers.append(
-                    Blocker(
-                        kind=BlockerKind.EVIDENCE,
-                        message=(
-                            f'{partner.name}\'s evidence for "{statement.text}" '
-                            f"({stage.title}) expired on {long_date(until)}."
-                        ),
-                        stage_key=stage.key,
-                        partner_id=partner.partner_id,
-                        link_hint=f"stages/{stage.key}",
-                    )
+        for partner_id, name in partners:
+            until = figures.get((stage.key, partner_id), NO_FIGURES).evidence_until
+            if until is None or until >= today:
+                continue
+            blockers.append(
+                Blocker(
+                    kind=BlockerKind.EVIDENCE,
+                    message=f"{name}'s evidence in {stage.title} expired on {long_date(until)}.",
+                    stage_key=stage.key,
+                    partner_id=partner_id,
+                    link_hint=f"stages/{stage.key}",
                 )
+            )
     return blockers
 
 
 def _unscored_blockers(
-    stages: Sequence[StageReadiness], partners: Sequence[PartnerScores]
+    stages: Sequence[StageReadiness], partners: Sequence[tuple[str, str]]
 ) -> list[Blocker]:
     if not partners:
         return [
@@ -494,6 +510,23 @@ def _unscored_blockers(
     return blockers
 
 
+def figures_of(roadmap: Roadmap, partner: PartnerScores) -> dict[tuple[str, str], Figures]:
+    """One partner's figures per stage from its statement scores (as `PartnerStage` keeps them)."""
+    out = {}
+    for stage in roadmap.stages:
+        own = {
+            st.key: partner.scores.get((stage.key, st.key))
+            for st in stage.statements
+            if partner.scores.get((stage.key, st.key)) is not None
+        }
+        for value in own.values():
+            score_value(value)  # refuse a malformed score
+        out[(stage.key, partner.partner_id)] = stage_figures(
+            stage, own, roadmap.readiness.action_below
+        )
+    return out
+
+
 def assess(
     roadmap: Roadmap,
     partners: Sequence[PartnerScores],
@@ -503,20 +536,54 @@ def assess(
     risks: Sequence[OpenRisk],
     today: dt.date,
 ) -> Assessment:
-    """The partnership's readiness: scores, drivers, action plan, blockers and verdict.
+    """The partnership's readiness from every partner's statement scores: scores, drivers, the
+    action plan, blockers and the verdict (`assess_figures`, with the action plan)."""
+    ids = [p.partner_id for p in partners]
+    if len(set(ids)) != len(ids):
+        raise ValueError("each partner may appear only once")
+    found: dict[tuple[str, str], Figures] = {}
+    for partner in partners:
+        found |= figures_of(roadmap, partner)
+    ordered = sorted(partners, key=lambda p: (p.name, p.partner_id))
+    return assess_figures(
+        roadmap,
+        [(p.partner_id, p.name) for p in partners],
+        found,
+        actions=_actions(roadmap, ordered),
+        funding_agreed=funding_agreed,
+        stages_agreed=stages_agreed,
+        risks=risks,
+        today=today,
+    )
+
+
+def assess_figures(
+    roadmap: Roadmap,
+    partners: Sequence[tuple[str, str]],
+    figures: Mapping[tuple[str, str], Figures],
+    *,
+    actions: Sequence[Action],
+    funding_agreed: bool,
+    stages_agreed: Mapping[str, bool],
+    risks: Sequence[OpenRisk],
+    today: dt.date,
+) -> Assessment:
+    """The partnership's readiness from each partner's figures per stage: scores, drivers,
+    blockers and the verdict; `actions` is the action plan, worked out from statement scores
+    by whoever needs it (`action_plan`).
 
     `stages_agreed` maps each dimension stage's key to whether every partner has agreed it (a
     missing key counts as not agreed); `risks` are the open high risks without a mitigation.
     """
-    ids = [p.partner_id for p in partners]
+    ids = [pid for pid, _ in partners]
     if len(set(ids)) != len(ids):
         raise ValueError("each partner may appear only once")
-    ordered = sorted(partners, key=lambda p: (p.name, p.partner_id))
+    ordered = sorted(partners, key=lambda p: (p[1], p[0]))
     thresholds = roadmap.readiness.rag
     stages = sorted(roadmap.stages, key=lambda s: s.number)
     dimensions = [s for s in stages if s.kind == "dimension"]
 
-    readiness = tuple(_stage_readiness(s, ordered, thresholds) for s in stages)
+    readiness = tuple(_stage_readiness(s, ordered, figures, thresholds) for s in stages)
 
     blockers: list[Blocker] = []
     if not funding_agreed:
@@ -551,11 +618,11 @@ def assess(
                 link_hint="risks",
             )
         )
-    blockers += _evidence_blockers(roadmap, ordered, today)
+    blockers += _evidence_blockers(roadmap, ordered, figures, today)
     blockers += _unscored_blockers(readiness, ordered)
 
     numbers = {s.key: s.number for s in stages}
-    names = {p.partner_id: p.name for p in ordered}
+    names = dict(ordered)
     # A stable sort: within one kind, stage and partner, the order built above stands.
     blockers.sort(
         key=lambda b: (
@@ -569,9 +636,9 @@ def assess(
         verdict=Verdict.NOT_READY if blockers else Verdict.READY,
         blockers=tuple(blockers),
         stages=readiness,
-        drivers=tuple(_drivers(p, dimensions, thresholds) for p in ordered),
-        actions=tuple(_actions(roadmap, ordered)),
-        partners=tuple((p.partner_id, p.name) for p in ordered),
+        drivers=tuple(_drivers(p, dimensions, figures, thresholds) for p in ordered),
+        actions=tuple(actions),
+        partners=tuple(ordered),
         rag_thresholds=thresholds,
         action_below=roadmap.readiness.action_below,
         today=today,

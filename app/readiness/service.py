@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -11,42 +12,86 @@ from app.core.canonical import content_hash
 from app.core.database import utcnow
 from app.partnerships.models import Partnership
 from app.readiness.models import ReadinessSnapshot
-from app.readiness.scoring import Assessment, PartnerScores, assess
+from app.readiness.scoring import Assessment, PartnerScores, action_plan, assess_figures
 from app.risks.service import open_high_without_mitigation
 from app.signatures.models import FUNDING
 from app.signatures.service import statuses
 from app.wizard.definition import Roadmap
+from app.wizard.models import PartnerStage
+from app.wizard.progress import Figures
 from app.wizard.service import active_partners, readiness_scores
 
+# Whose action plan to work out: nobody's, some partners', or every partner's.
+EVERY_PARTNER = None
 
-def current(db: Session, partnership: Partnership, roadmap: Roadmap) -> Assessment:
-    """The readiness assessment as the partnership stands now."""
-    partners = active_partners(db, partnership.id)
-    by_partner: dict[str, dict[tuple[str, str], Any]] = {p.id: {} for p, _ in partners}
-    for stage, key, scope, value in readiness_scores(db, partnership.id, roadmap):
-        if scope in by_partner:
-            by_partner[scope][(stage, key)] = value
-    scores = [
-        PartnerScores(partner_id=partner.id, name=organisation.name, scores=by_partner[partner.id])
-        for partner, organisation in partners
-    ]
+
+def current(
+    db: Session,
+    partnership: Partnership,
+    roadmap: Roadmap,
+    *,
+    plan_for: Collection[str] | None = (),
+) -> Assessment:
+    """The readiness assessment as the partnership stands now, from each partner's figures per
+    stage (one small row each); with the action plan of the partners in `plan_for` (every
+    partner's with EVERY_PARTNER), which needs their statement scores."""
+    partners = [(p.id, o.name) for p, o in active_partners(db, partnership.id)]
+    active = {pid for pid, _ in partners}
+    rows = db.exec(select(PartnerStage).where(PartnerStage.partnership_id == partnership.id))
+    found = {
+        (r.stage_key, r.partner_id): Figures(
+            r.given,
+            r.required_given,
+            r.scored,
+            r.weighted,
+            r.weights,
+            r.low,
+            r.evidence_until,
+            {k: (v[0], v[1], v[2]) for k, v in (r.drivers or {}).items()},
+        )
+        for r in rows
+        if r.partner_id in active
+    }
+    wanted = active if plan_for is EVERY_PARTNER else active & set(plan_for)
+    actions = action_plan(roadmap, _scores(db, partnership.id, roadmap, partners, wanted))
     dimensions = [s.key for s in roadmap.stages if s.kind == "dimension"]
     agreed = {
-        key: found.agreed
-        for key, found in statuses(db, partnership.id, [*dimensions, FUNDING]).items()
+        key: status.agreed
+        for key, status in statuses(db, partnership.id, [*dimensions, FUNDING]).items()
     }
-    stages_agreed = {key: agreed[key] for key in dimensions}
     risks = [
         (r.id, r.title) for r in open_high_without_mitigation(db, partnership_id=partnership.id)
     ]
-    return assess(
+    return assess_figures(
         roadmap,
-        scores,
+        partners,
+        found,
+        actions=actions,
         funding_agreed=agreed[FUNDING],
-        stages_agreed=stages_agreed,
+        stages_agreed={key: agreed[key] for key in dimensions},
         risks=risks,
         today=utcnow().date(),
     )
+
+
+def _scores(
+    db: Session,
+    partnership_id: str,
+    roadmap: Roadmap,
+    partners: list[tuple[str, str]],
+    wanted: set[str],
+) -> list[PartnerScores]:
+    """The statement scores of the `wanted` partners (nothing is read when there are none)."""
+    if not wanted:
+        return []
+    by_partner: dict[str, dict[tuple[str, str], Any]] = {pid: {} for pid in wanted}
+    for stage, key, scope, value in readiness_scores(db, partnership_id, roadmap, wanted):
+        by_partner[scope][(stage, key)] = value
+    return [
+        PartnerScores(partner_id=pid, name=name, scores=by_partner[pid])
+        for pid, name in partners
+        if pid in wanted
+    ]
 
 
 def _text(value: Any) -> str | None:
@@ -104,7 +149,7 @@ def collect(
     db: Session, actor: Actor, *, partnership: Partnership, roadmap: Roadmap, user_id: str
 ) -> ReadinessSnapshot:
     """Freeze the assessment as it stands, with who collected it and when."""
-    data = to_data(current(db, partnership, roadmap))
+    data = to_data(current(db, partnership, roadmap, plan_for=EVERY_PARTNER))
     snapshot = ReadinessSnapshot(
         partnership_id=partnership.id,
         collected_by=user_id,

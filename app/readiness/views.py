@@ -19,6 +19,7 @@ from app.readiness.radar import radar_svg
 from app.readiness.scoring import BlockerKind
 from app.wizard.definition import Driver
 from app.wizard.deps import RoadmapDep
+from app.wizard.service import active_partners
 
 router = APIRouter(include_in_schema=False)
 DRIVER_LABELS = {
@@ -49,9 +50,9 @@ def readiness_page(
 ) -> Response:
     """Where the partnership stands and what stands in the way; one partner in detail (the
     caller's own, or the one picked)."""
-    assessment = service.current(db, member.partnership, roadmap)
-    names = dict(assessment.partners)
+    names = {p.id: o.name for p, o in active_partners(db, member.partnership.id)}
     focus = next((p for p in (partner, member.partner.id) if p in names), None)
+    assessment = service.current(db, member.partnership, roadmap, plan_for=[focus] if focus else [])
     axes, series = assessment.radar_data(
         partnership_label="Partnership (weakest partner)", only=[focus] if focus else []
     )
@@ -85,7 +86,7 @@ def readiness_page(
             "names": names,
             "focus": focus,
             "focus_drivers": next((d for d in assessment.drivers if d.partner_id == focus), None),
-            "focus_actions": [x for x in assessment.actions if x.partner_id == focus],
+            "focus_actions": assessment.actions,
         },
     )
 

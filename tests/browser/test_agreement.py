@@ -4,10 +4,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
 
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, make_world
+from tests.factories import PASSWORD, app_session, make_world
 
 SIGNATURES = {"pdf": b"%PDF", "odt": b"PK", "docx": b"PK", "json": b"{"}
 
@@ -15,7 +14,7 @@ SIGNATURES = {"pdf": b"%PDF", "odt": b"PK", "docx": b"PK", "json": b"{"}
 def test_each_format_downloads_from_the_page(
     page: Page, server: str, live_app: FastAPI, tmp_path: Path
 ) -> None:
-    with Session(live_app.state.engine, expire_on_commit=False) as db:
+    with app_session(live_app) as db:
         world = make_world(db)
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(world.users["viewer"].email)

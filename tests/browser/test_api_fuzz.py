@@ -33,7 +33,7 @@ from app.partnerships.models import Invitation, Partner, Partnership, Role
 from app.partnerships.service import grant_role
 from app.risks.models import Risk
 from app.wizard.models import Comment
-from tests.factories import PASSWORD, World, make_world
+from tests.factories import PASSWORD, World, app_session, make_world
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 SEED = 20261122
@@ -106,7 +106,7 @@ def _ids(db: Session, model: type[SQLModel]) -> list[str]:
 def _config(live_app: FastAPI) -> str:
     """schemathesis.toml: the real identifiers, as fuzz dictionaries bound to path parameters."""
     roadmap = live_app.state.roadmap
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         values = {
             "pid": _ids(db, Partnership),
             "partner_id": _ids(db, Partner),
@@ -169,7 +169,7 @@ def _command(server: str, token: str) -> list[str]:
 def test_schemathesis_finds_nothing(
     server: str, live_app: FastAPI, who: str, tmp_path: Path
 ) -> None:
-    with Session(live_app.state.engine, expire_on_commit=False) as db:
+    with app_session(live_app) as db:
         world = make_world(db)
         _every_role(db, world.users[who])
     settings = live_app.state.settings

@@ -16,7 +16,6 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
-from sqlmodel import Session
 
 from app.funding.models import FundingInput
 from app.partnerships.models import Role
@@ -25,7 +24,7 @@ from app.wizard.flows import check_value
 from app.wizard.models import SHARED_SCOPE
 from app.wizard.service import save_answer
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, World, join, make_user, make_world
+from tests.factories import PASSWORD, World, app_session, join, make_user, make_world
 from tests.factories import three_councils as _three_councils
 
 NORTH = "Northdale District Council"
@@ -129,7 +128,7 @@ def banner(page: Page) -> Locator:
 @pytest.fixture
 def councils(server: str, live_app: FastAPI) -> World:
     """Northdale (lead), Eastbrook and Westmoor, each with an officer, a CEO and a CFO."""
-    with Session(live_app.state.engine, expire_on_commit=False) as db:
+    with app_session(live_app) as db:
         return _three_councils(db)
 
 
@@ -336,7 +335,7 @@ def test_without_javascript_the_lead_recalculates_then_saves_and_errors_link_to_
     new_context: CreateContextCallback, councils: World, live_app: FastAPI
 ) -> None:
     world = councils
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         for key, partner in (
             ("lead", world.lead_partner),
             ("other", world.other_partner),
@@ -449,7 +448,7 @@ def governance(app: FastAPI) -> Stage:
 def signatories(server: str, live_app: FastAPI) -> World:
     """Northdale and Eastbrook each with a signatory; governance's required answers given."""
     stage = governance(live_app)
-    with Session(live_app.state.engine, expire_on_commit=False) as db:
+    with app_session(live_app) as db:
         world = make_world(db)
         east = make_user(
             db, email="signatory@eastbrook.example.org", organisation=EAST, name="Esi Signatory"

@@ -12,14 +12,14 @@ import re
 from fastapi import FastAPI
 from playwright.sync_api import Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from app.core.database import fetch
 from app.mail.models import OutboxMessage
 from app.partnerships.models import Partnership, Role
 from app.partnerships.service import invite_partner, invite_person, start_partnership
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, TEST_ACTOR, join, make_user
+from tests.factories import PASSWORD, TEST_ACTOR, app_session, join, make_user
 
 NORTH = "Northdale District Council"
 EAST = "Eastbrook Borough Council"
@@ -48,7 +48,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def newest_link(app: FastAPI, to: str) -> str:
     """The path of the link in the newest email to `to` (as the person would click it)."""
-    with Session(app.state.engine) as db:
+    with app_session(app) as db:
         message = db.exec(
             select(OutboxMessage)
             .where(OutboxMessage.to == to)
@@ -98,7 +98,7 @@ def error_summary(page: Page) -> Locator:
 
 def lead_and_partnership(app: FastAPI) -> str:
     """A partnership led by lead@northdale; returns its id."""
-    with Session(app.state.engine, expire_on_commit=False) as db:
+    with app_session(app) as db:
         lead = make_user(db, email="lead@northdale.example.org", organisation=NORTH)
         partnership = start_partnership(
             db,
@@ -119,7 +119,7 @@ def lead_and_partnership(app: FastAPI) -> str:
 def test_lead_invites_two_councils_and_their_people_join(
     page: Page, new_context: CreateContextCallback, server: str, live_app: FastAPI
 ) -> None:
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         make_user(db, email="lead@northdale.example.org", organisation=NORTH, name="Nia Lead")
         make_user(db, email="someone@westmoor.example.org", organisation=WEST)
         db.commit()
@@ -278,7 +278,7 @@ def test_lead_invites_two_councils_and_their_people_join(
 
 
 def test_sign_in_errors_link_to_their_fields(page: Page, server: str, live_app: FastAPI) -> None:
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         make_user(db, email="lead@northdale.example.org", organisation=NORTH)
         db.commit()
     page.goto("/sign-in")
@@ -319,7 +319,7 @@ def test_sign_in_errors_link_to_their_fields(page: Page, server: str, live_app: 
 def test_forgotten_password_is_reset_through_the_emailed_link(
     page: Page, server: str, live_app: FastAPI
 ) -> None:
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         make_user(db, email="lead@northdale.example.org", organisation=NORTH)
         db.commit()
     page.goto("/sign-in")
@@ -371,7 +371,7 @@ def test_forgotten_password_is_reset_through_the_emailed_link(
 
 
 def test_change_password_from_the_account_page(page: Page, server: str, live_app: FastAPI) -> None:
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         make_user(db, email="lead@northdale.example.org", organisation=NORTH, name="Nia Lead")
         db.commit()
     sign_in(page, "lead@northdale.example.org")
@@ -414,7 +414,7 @@ def test_change_password_from_the_account_page(page: Page, server: str, live_app
 
 
 def test_sign_out_from_the_header(page: Page, server: str, live_app: FastAPI) -> None:
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         make_user(db, email="lead@northdale.example.org", organisation=NORTH)
         db.commit()
     sign_in(page, "lead@northdale.example.org")
@@ -441,7 +441,7 @@ def test_invitation_can_be_accepted_without_javascript(
     new_context: CreateContextCallback, server: str, live_app: FastAPI
 ) -> None:
     pid = lead_and_partnership(live_app)
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         lead = make_user(db, email="deputy@northdale.example.org", organisation=NORTH)
         invite_partner(
             db,
@@ -476,7 +476,7 @@ def test_invitation_can_be_accepted_without_javascript(
 
 def test_lead_withdraws_a_partner(page: Page, server: str, live_app: FastAPI) -> None:
     pid = lead_and_partnership(live_app)
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         officer = make_user(db, email="officer@eastbrook.example.org", organisation=EAST)
         partner = join(db, fetch(db, Partnership, pid), officer, [Role.OFFICER])
         invite_person(
@@ -528,7 +528,7 @@ def test_invitations_can_be_sent_again_or_withdrawn(
     page: Page, new_context: CreateContextCallback, server: str, live_app: FastAPI
 ) -> None:
     pid = lead_and_partnership(live_app)
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         lead = make_user(db, email="deputy@northdale.example.org", organisation=NORTH)
         for email in ("first@eastbrook.example.org", "second@eastbrook.example.org"):
             invite_partner(

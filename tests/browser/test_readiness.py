@@ -2,15 +2,14 @@
 
 from fastapi import FastAPI
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
 
 from app.wizard.service import save_answer
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, make_world
+from tests.factories import PASSWORD, app_session, make_world
 
 
 def test_readiness_page_and_collecting(page: Page, server: str, live_app: FastAPI) -> None:
-    with Session(live_app.state.engine, expire_on_commit=False) as db:
+    with app_session(live_app) as db:
         world = make_world(db)
         stage = live_app.state.roadmap.stage("governance")
         for partner, user in (

@@ -7,13 +7,12 @@ import re
 
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session
 
 from app.risks import service
 from app.risks.service import RiskFields
 from app.risks.views import DASH
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, TEST_ACTOR, World, make_world
+from tests.factories import PASSWORD, TEST_ACTOR, World, app_session, make_world
 from tests.risks.factories import make_risk
 
 
@@ -31,7 +30,7 @@ def heading(page: Page, text: str) -> None:
 
 def a_world_with_risks(app: FastAPI) -> tuple[World, str]:
     """The factories' world, with a high risk and a low one; returns the high one's id."""
-    with Session(app.state.engine, expire_on_commit=False) as db:
+    with app_session(app) as db:
         world = make_world(db)
         high = make_risk(
             db, world, app.state.roadmap, title="No agreed funding", likelihood=5, impact=4
@@ -102,7 +101,7 @@ def test_changing_a_risk_someone_else_changed(page: Page, server: str, live_app:
     heading(page, "Change the risk")
     assert_accessible(page)
 
-    with Session(live_app.state.engine, expire_on_commit=False) as db:  # meanwhile...
+    with app_session(live_app) as db:  # meanwhile...
         risk = service.list_risks(db, partnership_id=world.partnership.id)[0]
         service.update_risk(
             db,

@@ -15,14 +15,13 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
-from sqlmodel import Session
 
 from app.core.paths import ROADMAP_DIR
 from app.partnerships.models import Role
 from app.wizard.definition import Stage
 from app.wizard.loader import load_roadmap
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, World, join, make_user, make_world
+from tests.factories import PASSWORD, World, app_session, join, make_user, make_world
 
 STAGE_KEY = "business-scope"
 NORTH = "Northdale District Council"  # the lead partner: lead, viewer, officer, signatory
@@ -53,14 +52,14 @@ STATEMENTS = [s.key for s in STAGE.statements]
 @pytest.fixture
 def world(server: str, live_app: FastAPI) -> World:
     """Northdale (lead) and Eastbrook; see tests.factories.make_world."""
-    with Session(live_app.state.engine, expire_on_commit=False) as db:
+    with app_session(live_app) as db:
         return make_world(db)
 
 
 @pytest.fixture
 def three_partners(world: World, live_app: FastAPI) -> World:
     """The world, with Southvale as a third partner (one officer)."""
-    with Session(live_app.state.engine) as db:
+    with app_session(live_app) as db:
         south = make_user(db, email=OFFICERS[SOUTH], organisation=SOUTH, name="Sam South")
         join(db, world.partnership, south, [Role.OFFICER])
         db.commit()
