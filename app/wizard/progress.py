@@ -161,23 +161,6 @@ def figures(stage: Stage, own: Mapping[str, Any], action_below: int) -> Figures:
     )
 
 
-def own_counts(roadmap: Roadmap, answers: AnswerMap) -> dict[tuple[str, str], OwnProgress]:
-    """OwnCounts from answers in memory (the database computes the same in one query)."""
-    items = {stage.key: own_items(stage) for stage in roadmap.stages}
-    counts: dict[tuple[str, str], OwnProgress] = {}
-    for (stage_key, key, scope), value in answers.items():
-        if scope == SHARED_SCOPE or stage_key not in items or not _given(value):
-            continue
-        every, required = items[stage_key]
-        if key not in every:
-            continue
-        found = counts.get((stage_key, scope), OwnProgress())
-        counts[(stage_key, scope)] = OwnProgress(
-            found.required + (key in required), found.given + 1
-        )
-    return counts
-
-
 def partner_state(required: int, progress: OwnProgress, submitted: bool) -> PartnerState:
     """How far one partner has got with its own questions and readiness scores (`required`:
     how many of its own items the stage requires)."""

@@ -34,7 +34,6 @@ from app.wizard.progress import (
     OwnProgress,
     StageProgress,
     figures,
-    own_counts,
     own_items,
     stage_progress,
 )
@@ -268,16 +267,20 @@ def shared_answers(db: Session, partnership_id: str) -> AnswerMap:
     return {(stage, key, SHARED_SCOPE): value for stage, key, value in rows}
 
 
-def own_progress(db: Session, partnership_id: str) -> dict[tuple[str, str], OwnProgress]:
-    """What every partner has answered of its own items, per stage: one small row each."""
-    rows = db.exec(
-        select(
-            PartnerStage.stage_key,
-            PartnerStage.partner_id,
-            PartnerStage.required_given,
-            PartnerStage.given,
-        ).where(PartnerStage.partnership_id == partnership_id)
-    )
+def own_progress(
+    db: Session, partnership_id: str, stage_key: str | None = None
+) -> dict[tuple[str, str], OwnProgress]:
+    """What every partner has answered of its own items, per stage (or on one stage): one
+    small row each."""
+    query = select(
+        PartnerStage.stage_key,
+        PartnerStage.partner_id,
+        PartnerStage.required_given,
+        PartnerStage.given,
+    ).where(PartnerStage.partnership_id == partnership_id)
+    if stage_key is not None:
+        query = query.where(PartnerStage.stage_key == stage_key)
+    rows = db.exec(query)
     return {(stage, partner): OwnProgress(req, given) for stage, partner, req, given in rows}
 
 
@@ -479,7 +482,8 @@ class StageView:
 
     shared: dict[str, Answer]
     own: dict[str, Answer]
-    others: list[OtherPartner]
+    others: list[OtherPartner]  # empty when `others_elsewhere`
+    others_elsewhere: int  # how many other partners' answers are on a page of their own
     submitted: bool
     progress: StageProgress  # where the stage stands on answering
     partners: list[tuple[Partner, Organisation]]
@@ -490,25 +494,44 @@ class StageView:
         return self.submitted
 
 
-def stage_view(db: Session, *, stage: Stage, partnership_id: str, partner_id: str) -> StageView:
-    """Everything a stage page or the stage API shows, in three queries: this stage's answers
-    with every stage's shared ones (consistency hints look across stages), the submissions,
-    and the active partners."""
-    rows = db.exec(
-        select(Answer).where(
-            Answer.partnership_id == partnership_id,
-            sa.or_(col(Answer.stage_key) == stage.key, col(Answer.scope) == SHARED_SCOPE),
+def stage_view(
+    db: Session,
+    *,
+    stage: Stage,
+    partnership_id: str,
+    partner_id: str,
+    others_up_to: int | None = None,
+) -> StageView:
+    """Everything a stage page or the stage API shows: the shared answers (of every stage:
+    consistency hints look across stages), the caller's own, and the other partners' unless
+    there are more than `others_up_to` of them, with where the stage stands on answering."""
+    partners = active_partners(db, partnership_id)
+    submitted_ids = set(
+        db.exec(
+            select(ScoreSubmission.partner_id).where(
+                ScoreSubmission.partnership_id == partnership_id,
+                ScoreSubmission.stage_key == stage.key,
+            )
         )
     )
-    answers = {(a.stage_key, a.question_key, a.scope): a for a in rows}
-    submissions = submissions_of(db, partnership_id)
-    partners = active_partners(db, partnership_id)
+    inline = others_up_to is None or len(partners) - 1 <= others_up_to
+    scopes = sa.or_(
+        col(Answer.scope) == SHARED_SCOPE,
+        sa.and_(
+            col(Answer.stage_key) == stage.key,
+            sa.true() if inline else col(Answer.scope) == partner_id,
+        ),
+    )
+    rows = db.exec(select(Answer).where(Answer.partnership_id == partnership_id, scopes))
     statement_keys = {s.key for s in stage.statements}
-    submitted = (stage.key, partner_id) in submissions
+    submitted = partner_id in submitted_ids
+    shared: dict[tuple[str, str, str], Any] = {}
     by_scope: dict[str, dict[str, Answer]] = {}
-    for (stage_key, key, scope), found in answers.items():
-        if stage_key == stage.key:
-            by_scope.setdefault(scope, {})[key] = found
+    for a in rows:
+        if a.scope == SHARED_SCOPE:
+            shared[(a.stage_key, a.question_key, SHARED_SCOPE)] = a.value
+        if a.stage_key == stage.key:
+            by_scope.setdefault(a.scope, {})[a.question_key] = a
     others = [
         OtherPartner(
             partner,
@@ -517,26 +540,26 @@ def stage_view(db: Session, *, stage: Stage, partnership_id: str, partner_id: st
                 k: a
                 for k, a in by_scope.get(partner.id, {}).items()
                 # Blind scoring: another partner's scores show once both have submitted.
-                if k not in statement_keys or (submitted and (stage.key, partner.id) in submissions)
+                if k not in statement_keys or (submitted and partner.id in submitted_ids)
             },
-            (stage.key, partner.id) in submissions,
+            partner.id in submitted_ids,
         )
         for partner, organisation in partners
-        if partner.id != partner_id
+        if partner.id != partner_id and inline
     ]
-    values = {k: a.value for k, a in answers.items()}
     [progress] = stage_progress(
         roadmap_of(db),
-        {k: v for k, v in values.items() if k[2] == SHARED_SCOPE},
-        own_counts(roadmap_of(db), values),
+        shared,
+        own_progress(db, partnership_id, stage.key),
         [p.id for p, _ in partners],
-        submissions,
+        {(stage.key, pid) for pid in submitted_ids},
         only=stage,
     )
     return StageView(
         shared=by_scope.get(SHARED_SCOPE, {}),
         own=by_scope.get(partner_id, {}),
         others=others,
+        others_elsewhere=0 if inline else len(partners) - 1,
         submitted=submitted,
         progress=progress,
         partners=partners,

@@ -46,12 +46,18 @@ def _stage_url(access: StageAccess, suffix: str = "") -> str:
     return f"/partnerships/{access.member.partnership.id}/stages/{access.stage.key}{suffix}"
 
 
+# Up to this many other partners, a stage page shows their answers under each question;
+# beyond it, each question links to a page of every partner's answer to it.
+INLINE_OTHERS = 12
+
+
 def _view(db: SessionDep, access: StageAccess) -> StageView:
     return stage_view(
         db,
         stage=access.stage,
         partnership_id=access.member.partnership.id,
         partner_id=access.member.partner.id,
+        others_up_to=INLINE_OTHERS,
     )
 
 
@@ -270,6 +276,33 @@ def save_one(
             "labels": _labels,
             "field_id": field_id,
             "QuestionType": QuestionType,
+        },
+    )
+
+
+@router.get("/partnerships/{pid}/stages/{stage}/answers/{key}")
+def every_answer(request: Request, key: str, db: SessionDep, access: StageReader) -> Response:
+    """Every other partner's answer to one of a stage's own questions or statements (blind
+    scoring applied): what the stage page shows inline for a small partnership."""
+    item = access.stage.item(key)
+    if item is None or (isinstance(item, Question) and item.scope == "shared"):
+        raise HTTPException(404)
+    view = stage_view(
+        db,
+        stage=access.stage,
+        partnership_id=access.member.partnership.id,
+        partner_id=access.member.partner.id,
+    )
+    return render(
+        request,
+        "wizard/answers.html",
+        {
+            "member": access.member,
+            "stage": access.stage,
+            "item": item,
+            "view": view,
+            "display": display_value,
+            "labels": _labels,
         },
     )
 

@@ -104,7 +104,9 @@ def _fill(path: str, world: World, invitation_id: str, comment_id: str) -> str:
     return (
         path.replace("{pid}", world.partnership.id)
         .replace("{stage}", "business-scope")
-        .replace("{key}", "business-need")
+        .replace(
+            "{key}", "partner-staff-in-scope"
+        )  # a partner question: every {key} route takes one
         .replace("{question}", "business-need")
         .replace("{cid}", comment_id)
         .replace("{fmt}", "json")

@@ -8,11 +8,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.paths import ROADMAP_DIR
+from app.partnerships.models import Role
+from app.wizard.loader import load_roadmap
 from app.wizard.models import Answer, AnswerRevision
-from tests.factories import World, make_world, page_csrf, sign_in
+from tests.factories import World, join, make_user, make_world, page_csrf, sign_in
 from tests.pages import check_page
 
 STAGE = "business-scope"
+ROADMAP_STAGE = load_roadmap(ROADMAP_DIR).stage(STAGE)
+assert ROADMAP_STAGE is not None
 
 
 @pytest.fixture
@@ -247,3 +252,31 @@ def test_history_comes_a_page_at_a_time(client: TestClient, db: Session, world: 
     second = check_page(client.get(_url(world, "/history" + older["href"])))
     assert len(second.select(".app-revision")) == 7
     assert "Version 1," in second.get_text() and second.find("a", string="Older changes") is None
+
+
+def test_a_large_partnership_lists_other_answers_on_a_page_of_their_own(
+    client: TestClient, db: Session, world: World
+) -> None:
+    """Past a dozen other partners, a question links to every partner's answer instead of
+    printing them all under it; the blind rule holds there too."""
+    from app.wizard.views import INLINE_OTHERS
+
+    for n in range(INLINE_OTHERS):
+        officer = make_user(db, email=f"officer@c{n}.example.org", organisation=f"Council {n}")
+        join(db, world.partnership, officer, [Role.OFFICER])
+    db.commit()
+    sign_in(client, world.users["other_officer"].email)
+    _save(client, world, {"partner-staff-in-scope": "31"}, {"v:partner-staff-in-scope": "0"})
+    sign_in(client, world.users["officer"].email)
+    soup = check_page(client.get(_url(world)))
+    item = soup.find(id="item-partner-staff-in-scope")
+    assert item.find(class_="app-others") is None
+    link = item.select_one('a[href$="/answers/partner-staff-in-scope"]')
+    assert link is not None and f"The other {INLINE_OTHERS + 1} partners" in link.get_text()
+    answers = check_page(client.get(link["href"]))
+    rows = answers.select(".govuk-summary-list__row")
+    assert len(rows) == INLINE_OTHERS + 1
+    assert "Eastbrook Borough Council" in answers.get_text() and "31" in answers.get_text()
+    statement = _url(world, "/answers/" + ROADMAP_STAGE.statements[0].key)
+    scores = check_page(client.get(statement))
+    assert "once your organisation has submitted its own" in scores.get_text()
