@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -56,14 +57,17 @@ def _register_url(partnership_id: str) -> str:
     return f"/partnerships/{partnership_id}/risks"
 
 
-def _words(db: SessionDep, member: Membership, roadmap: Roadmap) -> dict[str, Any]:
-    """What every risk page needs to describe a risk in words."""
-    partners = partnerships.describe(db, member.partnership)
+def _words(
+    db: SessionDep, member: Membership, roadmap: Roadmap, risks: Sequence[Risk]
+) -> dict[str, Any]:
+    """What every risk page needs to describe `risks` in words (their owners' names: a
+    register's size does not grow with the partners)."""
+    owners = {r.owner_partner_id for r in risks if r.owner_partner_id}
+    names = partnerships.partner_names(db, member.partnership.id, owners)
     return {
         "member": member,
-        "partners": partners,
         "stage_titles": {s.key: s.title for s in roadmap.stages},
-        "owner_names": {v.partner.id: v.organisation.name for v in partners},
+        "owner_names": {pid: name for pid, (name, _) in names.items()},
         "likelihood_words": LIKELIHOOD_WORDS,
         "impact_words": IMPACT_WORDS,
         "high_score": HIGH_RISK_SCORE,
@@ -76,12 +80,13 @@ def _words(db: SessionDep, member: Membership, roadmap: Roadmap) -> dict[str, An
 def register(request: Request, db: SessionDep, member: Member, roadmap: RoadmapDep) -> Response:
     """The register, the heat map of open risks, and the common risks still to consider."""
     partnership_id = member.partnership.id
+    risks = service.list_risks(db, partnership_id=partnership_id)
     return render(
         request,
         "risks/register.html",
-        _words(db, member, roadmap)
+        _words(db, member, roadmap, risks)
         | {
-            "risks": service.list_risks(db, partnership_id=partnership_id),
+            "risks": risks,
             "heat_map": service.heat_map(db, partnership_id=partnership_id),
             "common": service.common_risks_to_adopt(db, partnership_id=partnership_id),
             "scale": SCALE,
@@ -98,7 +103,7 @@ def risk_page(
     return render(
         request,
         "risks/risk.html",
-        _words(db, access.membership, roadmap) | {"risk": access.risk},
+        _words(db, access.membership, roadmap, [access.risk]) | {"risk": access.risk},
     )
 
 
@@ -201,17 +206,12 @@ def _form_context(
     risk: Risk | None = None,
     theirs: Risk | None = None,
 ) -> dict[str, Any]:
-    words = _words(db, member, roadmap)
+    words = _words(db, member, roadmap, [risk] if risk else [])
     # A partner that has withdrawn stays selectable only on a risk it already owns.
     owners = [
-        (
-            v.partner.id,
-            v.organisation.name
-            + (" (withdrawn)" if v.partner.status is PartnerStatus.WITHDRAWN else ""),
-        )
-        for v in words["partners"]
-        if v.partner.status is PartnerStatus.ACTIVE
-        or (risk is not None and v.partner.id == risk.owner_partner_id)
+        (pid, name + (" (withdrawn)" if status is PartnerStatus.WITHDRAWN else ""))
+        for pid, (name, status) in partnerships.partner_names(db, member.partnership.id).items()
+        if status is PartnerStatus.ACTIVE or (risk is not None and pid == risk.owner_partner_id)
     ]
     changed_by = db.get(User, theirs.updated_by) if theirs else None
     return words | {
@@ -357,7 +357,7 @@ def delete_risk_page(
     return render(
         request,
         "risks/delete.html",
-        _words(db, access.membership, roadmap) | {"risk": access.risk},
+        _words(db, access.membership, roadmap, [access.risk]) | {"risk": access.risk},
     )
 
 
