@@ -78,8 +78,7 @@ class FundingState:
 
     def current(self, partner_id: str, role: FundingRole) -> Signature | None:
         """The signature that counts for this partner and role, if any (rule 3)."""
-        found = self.signatures.partners.get(partner_id)
-        signature = found.latest.get(SignRole(role.value)) if found else None
+        signature = self.signatures.latest(partner_id, SignRole(role.value))
         return signature if signature is not None and signature.current else None
 
     @property

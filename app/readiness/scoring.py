@@ -346,10 +346,13 @@ def _scored(
 
 
 def score_of_figures(weighted: int, weights: int) -> Decimal | None:
-    """A weighted mean on 0-100 from its sums (weights scaled alike), one decimal place."""
+    """A weighted mean on 0-100 from its sums (weights scaled alike), one decimal place, halves
+    up: in whole numbers, tenths = floor(weighted x 1000 / (weights x 4) + 1/2)."""
     if weights == 0:
         return None
-    return round_one_place(Fraction(weighted * 100, weights * SCALE_MAX))
+    denominator = weights * SCALE_MAX
+    tenths = (2 * weighted * 1000 + denominator) // (2 * denominator)
+    return Decimal(tenths).scaleb(-1)
 
 
 def _stage_readiness(
@@ -390,18 +393,28 @@ def _stage_readiness(
     )
 
 
+def _statements_by_driver(dimensions: Sequence[Stage]) -> dict[Driver, int]:
+    """How many statements each driver has across the dimensions."""
+    counts = dict.fromkeys(DRIVER_ORDER, 0)
+    for stage in dimensions:
+        for statement in stage.statements:
+            counts[statement.driver] += 1
+    return counts
+
+
 def _drivers(
     partner: tuple[str, str],
     dimensions: Sequence[Stage],
     figures: Mapping[tuple[str, str], Figures],
     thresholds: RagThresholds,
+    totals: Mapping[Driver, int],
 ) -> PartnerDrivers:
     partner_id, name = partner
     result = []
     for driver in DRIVER_ORDER:
-        weighted = weights = scored = total = 0
+        weighted = weights = scored = 0
+        total = totals[driver]
         for stage in dimensions:
-            total += sum(1 for s in stage.statements if s.driver is driver)
             found = figures.get((stage.key, partner_id), NO_FIGURES)
             ws, w, n = found.drivers.get(driver.value, (0, 0, 0))
             weighted, weights, scored = weighted + ws, weights + w, scored + n
@@ -584,6 +597,7 @@ def assess_figures(
     dimensions = [s for s in stages if s.kind == "dimension"]
 
     readiness = tuple(_stage_readiness(s, ordered, figures, thresholds) for s in stages)
+    totals = _statements_by_driver(dimensions)
 
     blockers: list[Blocker] = []
     if not funding_agreed:
@@ -636,7 +650,7 @@ def assess_figures(
         verdict=Verdict.NOT_READY if blockers else Verdict.READY,
         blockers=tuple(blockers),
         stages=readiness,
-        drivers=tuple(_drivers(p, dimensions, figures, thresholds) for p in ordered),
+        drivers=tuple(_drivers(p, dimensions, figures, thresholds, totals) for p in ordered),
         actions=tuple(actions),
         partners=tuple(ordered),
         rag_thresholds=thresholds,

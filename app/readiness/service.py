@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
@@ -37,7 +38,20 @@ def current(
     partner's with EVERY_PARTNER), which needs their statement scores."""
     partners = [(p.id, o.name) for p, o in active_partners(db, partnership.id)]
     active = {pid for pid, _ in partners}
-    rows = db.exec(select(PartnerStage).where(PartnerStage.partnership_id == partnership.id))
+    rows = db.execute(
+        sa.select(
+            col(PartnerStage.stage_key),
+            col(PartnerStage.partner_id),
+            col(PartnerStage.given),
+            col(PartnerStage.required_given),
+            col(PartnerStage.scored),
+            col(PartnerStage.weighted),
+            col(PartnerStage.weights),
+            col(PartnerStage.low),
+            col(PartnerStage.evidence_until),
+            col(PartnerStage.drivers),
+        ).where(col(PartnerStage.partnership_id) == partnership.id)
+    )
     found = {
         (r.stage_key, r.partner_id): Figures(
             r.given,

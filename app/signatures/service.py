@@ -105,14 +105,20 @@ class SubjectStatus:
 
     subject: str
     roles: tuple[SignRole, ...]
-    partners: dict[str, PartnerState]  # every active partner, signed or not
+    active: frozenset[str]  # every active partner, signed or not
+    partners: dict[str, PartnerState]  # the active partners that have decided anything
     signed: frozenset[str]  # partners whose every role has signed the content as it stands
     changed: frozenset[str]  # partners that had signed, and the content changed since
     declined: frozenset[str]  # partners whose latest decision is to decline
 
     @property
     def required(self) -> int:
-        return len(self.partners)
+        return len(self.active)
+
+    def latest(self, partner_id: str, role: SignRole) -> Signature | None:
+        """A partner's newest decision in a role, if it has made one."""
+        found = self.partners.get(partner_id)
+        return found.latest.get(role) if found else None
 
     @property
     def agreed(self) -> bool:
@@ -172,10 +178,11 @@ def statuses(
             signature.role
         ] = signature
     result = {}
+    members = frozenset(active)
     for subject in subjects:
         roles = roles_for(subject)
         found = by_subject.get(subject, {})
-        partners = {pid: PartnerState(found.get(pid, {})) for pid in active}
+        partners = {pid: PartnerState(latest) for pid, latest in found.items() if pid in members}
         signed = frozenset(pid for pid, state in partners.items() if state.signed(roles))
         declined = frozenset(
             pid
@@ -189,7 +196,9 @@ def statuses(
             and pid not in declined
             and any(s.superseded_at is not None for s in state.latest.values())
         )
-        result[subject] = SubjectStatus(subject, roles, partners, signed, changed, declined)
+        result[subject] = SubjectStatus(
+            subject, roles, members, partners, signed, changed, declined
+        )
     return result
 
 

@@ -184,7 +184,7 @@ def remind(db: Session, *, now: datetime, every: timedelta, base_url: str) -> in
         if stage is None:
             continue
         found = status(db, request.partnership_id, request.stage_key)
-        if request.partner_id not in found.partners or request.partner_id in found.signed:
+        if request.partner_id not in found.active or request.partner_id in found.signed:
             continue  # withdrawn, or signed
         waiting = (now - request.requested_at).days
         tell(
