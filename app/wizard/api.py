@@ -36,6 +36,7 @@ from app.wizard.service import (
     stage_view,
     submissions_of,
 )
+from app.wizard.signing import stage_statuses
 from app.wizard.values import InvalidValue
 
 router = APIRouter(prefix="/api/v1", tags=["roadmap"], responses=API_ERRORS)
@@ -68,12 +69,13 @@ def list_stages(db: SessionDep, member: Member, roadmap: RoadmapDep) -> list[Sta
     partners = active_partners(db, member.partnership.id)
     submissions = submissions_of(db, member.partnership.id)
     names = {p.id: o.name for p, o in partners}
+    progress = progress_of(db, member.partnership.id, roadmap, list(names))
     return [
         StageSummary(
             key=p.stage.key,
             number=p.stage.number,
             title=p.stage.title,
-            state=p.state.value,
+            state=standing.key,
             shared_answered=p.shared_answered,
             shared_required=p.shared_required,
             partners=[
@@ -87,7 +89,8 @@ def list_stages(db: SessionDep, member: Member, roadmap: RoadmapDep) -> list[Sta
             ],
             hints=[h.message for h in p.hints],
         )
-        for p in progress_of(db, member.partnership.id, roadmap, list(names))
+        for standing in stage_statuses(db, member.partnership.id, progress)
+        for p in [standing.progress]
     ]
 
 
@@ -101,11 +104,11 @@ def get_stage(db: SessionDep, access: StageReader, roadmap: RoadmapDep) -> Stage
     view = stage_view(
         db, stage=stage, partnership_id=member.partnership.id, partner_id=member.partner.id
     )
-    progress = view.progress
+    [standing] = stage_statuses(db, member.partnership.id, [view.progress])
     return StageDetail(
         key=stage.key,
         title=stage.title,
-        state=progress.state.value,
+        state=standing.key,
         questions=[q.model_dump(mode="json") for q in stage.questions],
         statements=[s.model_dump(mode="json") for s in stage.statements],
         shared_answers=[_out(k, a) for k, a in view.shared.items()],
@@ -120,7 +123,7 @@ def get_stage(db: SessionDep, access: StageReader, roadmap: RoadmapDep) -> Stage
             for o in view.others
         ],
         scores_submitted=view.submitted,
-        hints=[h.message for h in progress.hints],
+        hints=[h.message for h in view.progress.hints],
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,10 +46,24 @@ class AnswerOut(BaseModel):
     updated_at: datetime
 
 
+# A stage's state, as the task list shows it: answering states until someone signs, then
+# signing states (app.wizard.signing.status_label is the one place that decides).
+StageStateName = Literal["not_started", "in_progress", "ready", "signed", "changed", "agreed"]
+STAGE_STATE_DESCRIPTION = (
+    "not_started; in_progress; ready (every required answer given, every partner's part "
+    "done: ready for sign-off); signed (by some partners, as it stands); changed (signed, "
+    "then the content changed, and no one has signed since); agreed (every active partner "
+    "has signed it as it stands). For Day 1, signing means the funding formula's CEO and CFO "
+    "signatures."
+)
+
+
 class PartnerStateOut(BaseModel):
     partner_id: str
     organisation: str
-    state: str
+    state: Literal["not_started", "in_progress", "complete"] = Field(
+        description="How far this partner has got with its own answers and readiness scores"
+    )
     scores_submitted: bool
 
 
@@ -90,7 +104,7 @@ class StageSummary(BaseModel):
     key: str
     number: int
     title: str
-    state: str
+    state: StageStateName = Field(description=STAGE_STATE_DESCRIPTION)
     shared_answered: int
     shared_required: int
     partners: list[PartnerStateOut]
@@ -191,7 +205,7 @@ class StageDetail(BaseModel):
     )
     key: str
     title: str
-    state: str
+    state: StageStateName = Field(description=STAGE_STATE_DESCRIPTION)
     questions: list[dict[str, Any]]
     statements: list[dict[str, Any]]
     shared_answers: list[AnswerOut]

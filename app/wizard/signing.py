@@ -9,6 +9,7 @@ live in `app.signatures`; this module tells it what a stage's content is and whe
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,10 +19,11 @@ from sqlmodel import Session, col, select
 from app.notify.service import people, tell
 from app.partnerships.models import Partner, Partnership, PartnerStatus, Role
 from app.signatures.flows import touch
-from app.signatures.service import SubjectStatus, status
+from app.signatures.models import FUNDING
+from app.signatures.service import SubjectStatus, status, statuses
 from app.wizard.definition import Question, Stage, Statement
 from app.wizard.models import SHARED_SCOPE, Answer, SignOffRequest
-from app.wizard.progress import STATE_LABELS, StageState
+from app.wizard.progress import STATE_LABELS, StageProgress, StageState
 from app.wizard.service import ready_for_sign_off, roadmap_of
 
 
@@ -122,6 +124,7 @@ def status_label(answering: StageState, signed: SubjectStatus) -> tuple[str, str
     """A stage's (or Day 1's) state in one place for every page and the API: sign-off states
     take over from answering ones. Returns (key, words): agreed; changed since sign-off;
     signed by k of n; or the answering state (not started, in progress, ready for sign-off).
+    The keys are the API's `state` names.
     """
     if signed.agreed:
         return "agreed", "Agreed"
@@ -130,6 +133,36 @@ def status_label(answering: StageState, signed: SubjectStatus) -> tuple[str, str
     if signed.state == "signed":
         return "signed", f"Signed by {len(signed.signed)} of {signed.required}"
     return answering.value, STATE_LABELS[answering]
+
+
+def subject_of(stage: Stage) -> str:
+    """What a stage's signatures are on: the stage, or for Day 1 the funding formula."""
+    return FUNDING if stage.kind == "funding" else stage.key
+
+
+@dataclass(frozen=True)
+class StageStatus:
+    """Where one stage stands, answering and signing together: the one source of a stage's
+    state for the task list, the stage page, the API and the export."""
+
+    progress: StageProgress
+    signed: SubjectStatus
+
+    @property
+    def key(self) -> str:
+        return status_label(self.progress.state, self.signed)[0]
+
+    @property
+    def words(self) -> str:
+        return status_label(self.progress.state, self.signed)[1]
+
+
+def stage_statuses(
+    db: Session, partnership_id: str, progress: list[StageProgress]
+) -> list[StageStatus]:
+    """The state of each stage whose answering `progress` is given, with its signatures."""
+    signed = statuses(db, partnership_id, [subject_of(p.stage) for p in progress])
+    return [StageStatus(p, signed[subject_of(p.stage)]) for p in progress]
 
 
 def _stage_link(partnership_id: str, stage: Stage) -> str:

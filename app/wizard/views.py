@@ -16,8 +16,6 @@ from app.core.templating import render
 from app.identity.deps import actor_of
 from app.partnerships.models import Role
 from app.partnerships.permissions import Member
-from app.signatures.models import FUNDING
-from app.signatures.service import statuses
 from app.wizard import flows
 from app.wizard.definition import Question, QuestionType, Stage, Statement
 from app.wizard.deps import RoadmapDep
@@ -36,7 +34,7 @@ from app.wizard.service import (
     stage_view,
     value_at,
 )
-from app.wizard.signing import status_label
+from app.wizard.signing import stage_statuses
 from app.wizard.values import InvalidValue
 
 router = APIRouter(include_in_schema=False)
@@ -106,8 +104,7 @@ def _page(
     *,
     status: int = 200,
 ) -> Response:
-    progress = view.progress
-    signed = statuses(db, access.member.partnership.id, [access.stage.key])[access.stage.key]
+    [standing] = stage_statuses(db, access.member.partnership.id, [view.progress])
     return render(
         request,
         "wizard/stage.html",
@@ -118,9 +115,10 @@ def _page(
             "form": form,
             "conflicts": conflicts,
             "can_edit": access.can_edit,
-            "progress": progress,
+            "progress": view.progress,
+            "standing": standing,
             "comments": comments_of(db, access.member.partnership.id, access.stage.key),
-            "signed": signed,
+            "signed": standing.signed,
             "can_sign": access.member.active and access.member.has(Role.SIGNATORY),
             "display": display_value,
             "labels": _labels,
@@ -137,26 +135,15 @@ def task_list(request: Request, db: SessionDep, member: Member, roadmap: Roadmap
     """Day 1 funding, then the nine dimensions: where each stands, overall and per partner."""
     partners = active_partners(db, member.partnership.id)
     progress = progress_of(db, member.partnership.id, roadmap, [p.id for p, _ in partners])
-    signed = statuses(
-        db,
-        member.partnership.id,
-        [FUNDING if p.stage.kind == "funding" else p.stage.key for p in progress],
-    )
-    states = {
-        p.stage.key: status_label(
-            p.state, signed[FUNDING if p.stage.kind == "funding" else p.stage.key]
-        )
-        for p in progress
-    }
+    stages = stage_statuses(db, member.partnership.id, progress)
     return render(
         request,
         "wizard/tasks.html",
         {
             "member": member,
-            "progress": progress,
+            "stages": stages,
             "state_labels": STATE_LABELS,
-            "states": states,
-            "agreed": sum(1 for key, _ in states.values() if key == "agreed"),
+            "agreed": sum(1 for s in stages if s.key == "agreed"),
         },
     )
 

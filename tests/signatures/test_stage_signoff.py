@@ -107,6 +107,18 @@ def test_agreed_when_every_active_partner_has_signed_and_superseded_by_any_chang
     assert _stage_state(client, world) == "Signed by 1 of 2"
     assert _sign(client, world, "other_signatory").status_code == 201
     assert _stage_state(client, world) == "Agreed"
+    # The one state, everywhere: the stage page's header and the API say the same.
+    page = check_page(client.get(f"/partnerships/{world.partnership.id}/stages/{STAGE.key}"))
+    assert any(c.get_text().endswith("· Agreed") for c in page.select(".govuk-caption-l"))
+    listed = client.get(
+        f"/api/v1/partnerships/{world.partnership.id}/stages", headers=world.auth("viewer")
+    ).json()
+    assert next(s["state"] for s in listed if s["key"] == STAGE.key) == "agreed"
+    one = client.get(
+        f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}",
+        headers=world.auth("viewer"),
+    ).json()
+    assert one["state"] == "agreed"
     db.rollback()  # a fresh snapshot: see what the requests committed
     db.expire_all()
     agreed_mail = db.exec(
