@@ -19,10 +19,21 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not allowed in canonical JSON")
 
 
-def canonical_json(data: Any) -> bytes:
-    """`data` as canonical JSON bytes."""
+def _no_floats(data: Any) -> None:
+    """Refuse a float anywhere in `data`: json.dumps writes floats without asking `default`."""
     if isinstance(data, float):
         raise TypeError("floats are not allowed in canonical JSON")
+    if isinstance(data, dict):
+        for value in data.values():
+            _no_floats(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            _no_floats(value)
+
+
+def canonical_json(data: Any) -> bytes:
+    """`data` as canonical JSON bytes (floats refused at every depth)."""
+    _no_floats(data)
     return json.dumps(
         data,
         sort_keys=True,
