@@ -228,8 +228,11 @@ def _weights(weights: Mapping[str, Decimal | Fraction]) -> dict[str, Fraction]:
     return exact
 
 
-def _split(pennies: int, weights: Mapping[str, Fraction]) -> dict[str, int]:
-    """Largest remainder split of `pennies` in proportion to checked `weights`.
+def _split(
+    pennies: int, weights: Mapping[str, Fraction], spare: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Largest remainder split of `pennies` in proportion to checked `weights`; `spare` counts
+    the spare pennies each key has had in earlier splits of the same table, and is updated.
 
     Worked in whole numbers: the weights are put over one common denominator, so each exact
     share is pennies x weight / whole, its floor and remainder an integer division (a Fraction
@@ -242,21 +245,40 @@ def _split(pennies: int, weights: Mapping[str, Fraction]) -> dict[str, int]:
     for key, weight in scaled.items():
         result[key], remainder[key] = divmod(pennies * weight, whole)
     left_over = pennies - sum(result.values())
-    # Largest remainder first; a tie goes to the larger weight (the bigger stake absorbs the
-    # spare penny), then to the id that sorts first, so listing order never changes the answer.
-    order = sorted(scaled, key=lambda key: (-remainder[key], -scaled[key], key))
+    # Largest remainder first; a tie goes to whoever has had fewer spare pennies in the table
+    # so far (so equal shares take turns, year by year), then to the larger weight (the bigger
+    # stake absorbs the spare penny), then to the id that sorts first, so listing order never
+    # changes the answer.
+    had = spare if spare is not None else {}
+    order = sorted(scaled, key=lambda key: (-remainder[key], had.get(key, 0), -scaled[key], key))
     for key in order[:left_over]:
         result[key] += 1
+        had[key] = had.get(key, 0) + 1
     return result
 
 
 def allocate(total: Decimal, weights: Mapping[str, Decimal | Fraction]) -> dict[str, Decimal]:
     """Split `total` pounds in proportion to `weights`, to the penny, summing exactly to it."""
-    amount = _number(total, "total")
-    if amount < 0:
-        raise ValueError(f"total must be £0 or more, not {amount}")
-    split = _split(_to_pennies(amount, "total"), _weights(weights))
-    return {key: _to_pounds(pennies) for key, pennies in split.items()}
+    return allocate_each([total], weights)[0]
+
+
+def allocate_each(
+    totals: Sequence[Decimal], weights: Mapping[str, Decimal | Fraction]
+) -> list[dict[str, Decimal]]:
+    """Split each of `totals` (a table's columns) in proportion to `weights`, each to the
+    penny and summing exactly to its total; where a spare penny could go to any of several
+    keys, it goes to the one that has had fewer so far, so equal shares differ by at most a
+    penny over the whole table."""
+    checked = _weights(weights)
+    spare: dict[str, int] = {}
+    columns = []
+    for total in totals:
+        amount = _number(total, "total")
+        if amount < 0:
+            raise ValueError(f"total must be £0 or more, not {amount}")
+        split = _split(_to_pennies(amount, "total"), checked, spare)
+        columns.append({key: _to_pounds(p) for key, p in split.items()})
+    return columns
 
 
 def year_costs(proposal: Proposal) -> list[Decimal]:
@@ -538,8 +560,7 @@ def contributions(
     chosen = proposal.method if method is None else Method(method)
     fractions = shares(chosen, proposal, partners)
     # Each cost is split on its own, so each column adds up exactly to the cost it splits.
-    one_off = allocate(proposal.one_off_cost, fractions)
-    yearly = [allocate(cost, fractions) for cost in year_costs(proposal)]
+    one_off, *yearly = allocate_each([proposal.one_off_cost, *year_costs(proposal)], fractions)
     rows = tuple(_row(partner, fractions, one_off, yearly) for partner in partners)
     return Table(
         method=chosen,

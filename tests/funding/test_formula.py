@@ -1142,3 +1142,51 @@ def test_canonical_does_not_depend_on_listing_order(
     seed.shuffle(shuffled)
     plan = proposal(Method.POPULATION, annual_cost=D("1.00"))
     assert content_hash(canonical(plan, partners)) == content_hash(canonical(plan, shuffled))
+
+
+# --- equal shares take turns with the spare pennies -----------------------------------------
+
+
+def test_equal_shares_take_turns_with_the_spare_penny_year_by_year() -> None:
+    """£100.00 a year between three is 3,333p each and one spare penny a year: over five
+    years the spare pennies go round, so no one pays more than a penny more than another
+    (before, the same partner paid all five)."""
+    table = contributions(
+        proposal(annual_cost=D("100.00"), years=5), three(population=("1", "1", "1"))
+    )
+    per_year = [{r.partner_id: r.per_year[n] for r in table.rows} for n in range(5)]
+    assert [sorted(year.values()) for year in per_year] == [
+        [D("33.33"), D("33.33"), D("33.34")]
+    ] * 5
+    assert [max(year, key=year.__getitem__) for year in per_year] == [
+        "eastbrook",
+        "northfield",
+        "westmoor",
+        "eastbrook",
+        "northfield",
+    ]
+    totals = sorted(r.total for r in table.rows)
+    assert totals == [D("166.66"), D("166.67"), D("166.67")]
+    assert sum(totals) == D("500.00")
+
+
+@given(
+    st.integers(min_value=2, max_value=12),
+    st.integers(min_value=0, max_value=10**9),
+    st.integers(min_value=0, max_value=10**9),
+    st.integers(min_value=1, max_value=15),
+)
+def test_equal_shares_over_the_term_differ_by_at_most_a_penny(
+    partners: int, one_off: int, annual: int, years: int
+) -> None:
+    people = [partner(f"p{n:02d}") for n in range(partners)]
+    table = contributions(
+        proposal(one_off_cost=D(one_off) / 100, annual_cost=D(annual) / 100, years=years),
+        people,
+    )
+    totals = [r.total for r in table.rows]
+    assert max(totals) - min(totals) <= D("0.01")
+    for n in range(years):
+        column = [r.per_year[n] for r in table.rows]
+        assert max(column) - min(column) <= D("0.01")
+        assert sum(column) == table.year_totals[n]
