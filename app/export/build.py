@@ -26,7 +26,7 @@ from app.funding.formula import percent
 from app.funding.service import state as funding_state
 from app.identity.models import User
 from app.partnerships.models import Partnership
-from app.partnerships.service import describe
+from app.partnerships.service import partner_names
 from app.readiness import service as readiness
 from app.risks.service import list_risks
 from app.signatures.models import FUNDING, Decision, Signature
@@ -52,8 +52,8 @@ def _money(value: Any) -> str:
 
 def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
     """The agreement summary of a partnership as it stands now."""
-    views = describe(db, partnership)
-    names = {v.partner.id: v.organisation.name for v in views}
+    partners = partner_names(db, partnership.id)
+    names = {pid: p.name for pid, p in partners.items()}
     answers = shared_answers(db, partnership.id)
     signatures = history(db, partnership.id)
     funding = funding_state(db, partnership, roadmap, every_method=False)
@@ -110,7 +110,7 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
     assessment = readiness.current(db, partnership, roadmap)
     snapshots = readiness.snapshots(db, partnership.id)
     latest = snapshots[0] if snapshots else None
-    data = latest.data if latest else readiness.to_data(assessment)
+    data = latest.data if latest else readiness.to_data(assessment, per_partner=False)
     events = db.exec(select(func.count()).where(AuditEvent.chain == partnership.id)).one()
     return Agreement(
         partnership_id=partnership.id,
@@ -123,12 +123,9 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
         verdict=assessment.verdict.value,
         partners=[
             PartnerEntry(
-                partner_id=v.partner.id,
-                organisation=v.organisation.name,
-                is_lead=v.partner.is_lead,
-                status=v.partner.status.value,
+                partner_id=pid, organisation=p.name, is_lead=p.is_lead, status=p.status.value
             )
-            for v in views
+            for pid, p in partners.items()
         ],
         stages=stages,
         signoffs=register,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlmodel import Session, col, func, select
 
@@ -576,20 +577,29 @@ def describe(db: Session, partnership: Partnership) -> list[PartnerView]:
     ]
 
 
+class PartnerName(NamedTuple):
+    name: str
+    status: PartnerStatus
+    is_lead: bool
+
+
 def partner_names(
     db: Session, partnership_id: str, partner_ids: Collection[str] | None = None
-) -> dict[str, tuple[str, PartnerStatus]]:
+) -> dict[str, PartnerName]:
     """Partners' organisation names and statuses (of every partner, or of those given), in
     the order people read them: lead first, then by name."""
     query = (
-        select(Partner.id, Organisation.name, Partner.status)
+        select(Partner.id, Organisation.name, Partner.status, Partner.is_lead)
         .join(Organisation, col(Organisation.id) == Partner.organisation_id)
         .where(Partner.partnership_id == partnership_id)
         .order_by(col(Partner.is_lead).desc(), col(Organisation.name))
     )
     if partner_ids is not None:
         query = query.where(col(Partner.id).in_(list(partner_ids)))
-    return {pid: (name, PartnerStatus(status)) for pid, name, status in db.exec(query)}
+    return {
+        pid: PartnerName(name, PartnerStatus(status), lead)
+        for pid, name, status, lead in db.exec(query)
+    }
 
 
 @dataclass(frozen=True)

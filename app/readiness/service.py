@@ -112,8 +112,9 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def to_data(assessment: Assessment) -> dict[str, Any]:
-    """The assessment as canonical JSON-ready data (numbers as strings), for snapshots."""
+def to_data(assessment: Assessment, *, per_partner: bool = True) -> dict[str, Any]:
+    """The assessment as canonical JSON-ready data (numbers as strings), for snapshots and
+    the API; without each partner's score per stage when `per_partner` is False."""
     return {
         "verdict": assessment.verdict.value,
         "today": assessment.today.isoformat(),
@@ -129,12 +130,14 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
                 "partners": {
                     p.partner_id: {
                         "score": _text(p.score),
-                        "rag": p.rag.value,
+                        "rag": str(p.rag),
                         "scored": p.scored,
                         "total": p.total,
                     }
                     for p in s.partners
-                },
+                }
+                if per_partner
+                else {},
             }
             for s in assessment.stages
         ],

@@ -67,7 +67,7 @@ def _words(
     return {
         "member": member,
         "stage_titles": {s.key: s.title for s in roadmap.stages},
-        "owner_names": {pid: name for pid, (name, _) in names.items()},
+        "owner_names": {pid: found.name for pid, found in names.items()},
         "likelihood_words": LIKELIHOOD_WORDS,
         "impact_words": IMPACT_WORDS,
         "high_score": HIGH_RISK_SCORE,
@@ -209,9 +209,9 @@ def _form_context(
     words = _words(db, member, roadmap, [risk] if risk else [])
     # A partner that has withdrawn stays selectable only on a risk it already owns.
     owners = [
-        (pid, name + (" (withdrawn)" if status is PartnerStatus.WITHDRAWN else ""))
-        for pid, (name, status) in partnerships.partner_names(db, member.partnership.id).items()
-        if status is PartnerStatus.ACTIVE or (risk is not None and pid == risk.owner_partner_id)
+        (pid, p.name + (" (withdrawn)" if p.status is PartnerStatus.WITHDRAWN else ""))
+        for pid, p in partnerships.partner_names(db, member.partnership.id).items()
+        if p.status is PartnerStatus.ACTIVE or (risk is not None and pid == risk.owner_partner_id)
     ]
     changed_by = db.get(User, theirs.updated_by) if theirs else None
     return words | {
