@@ -10,16 +10,19 @@ no floats. The model follows the brief (§5) and the roadmap's `readiness` secti
   marked incomplete for that stage and an "unscored" blocker is raised. A stage with nothing
   scored has no score (None).
 - The partnership's score for a stage is the weakest partner's score (a partnership is as ready
-  as its least ready member), among the partners that have scored anything there; beside it are
-  the mean of the partners' scores (rounded the same way) and the spread (max - min), which shows
-  where partners disagree most.
+  as its least ready member), shown only once every active partner has submitted its scores for
+  the stage ("2 of 3 partners have scored" until then); beside it are the mean of the partners'
+  scores (rounded the same way) and the spread (max - min), which shows where partners disagree
+  most.
 - Red/amber/green comes from `roadmap.readiness.rag`: below `red_below` is red, below
   `amber_below` amber, otherwise green.
 - The action plan is every statement scored below `roadmap.readiness.action_below`, sorted by stage
   number, then score (lowest first), then partner name.
-- The verdict is "ready" only when funding is agreed, every dimension stage is agreed, no open
-  high risk lacks a mitigation, no evidence has expired and every partner has scored every
-  statement; otherwise it is "not ready" and lists the blockers.
+- The verdict is "ready" only when every condition the roadmap's `ready_requires` names holds:
+  every partner has submitted its scores for every dimension; no dimension's partnership score
+  is red; funding is agreed; every dimension stage is agreed; no open high risk lacks a
+  mitigation; no evidence has expired. Otherwise it is "not ready" and lists the blockers, each
+  naming its stage, partner or risk. Amber dimensions are conditions beside the verdict.
 
 The nine dimensions are the stages of kind "dimension"; Day 1 funding (stage 0) has readiness
 statements too, so it appears in `Assessment.stages`, the action plan and the evidence and
@@ -30,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -38,7 +41,14 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from app.wizard.definition import Driver, RagThresholds, Roadmap, Stage, Statement
+from app.wizard.definition import (
+    Driver,
+    RagThresholds,
+    ReadyCondition,
+    Roadmap,
+    Stage,
+    Statement,
+)
 from app.wizard.progress import WEIGHT_SCALE, Figures
 from app.wizard.progress import figures as stage_figures
 
@@ -86,9 +96,10 @@ class BlockerKind(StrEnum):
 
     FUNDING = "funding"
     STAGE = "stage"
+    RED = "red"
     RISK = "risk"
     EVIDENCE = "evidence"
-    UNSCORED = "unscored"
+    UNSCORED = "unscored"  # a partner has not submitted its scores for a dimension
 
 
 BLOCKER_ORDER = {kind: i for i, kind in enumerate(BlockerKind)}
@@ -137,11 +148,18 @@ class StageReadiness:
     title: str
     kind: str
     partners: tuple[PartnerStageScore, ...]
-    score: Decimal | None
+    score: Decimal | None  # the weakest partner's, once every partner has submitted its own
     mean: Decimal | None
     spread: Decimal | None
     rag: Rag
     weakest_partner_ids: tuple[str, ...]
+    submitted: int = 0  # partners that have submitted their scores here
+    required: int = 0  # active partners
+
+    @property
+    def all_submitted(self) -> bool:
+        """Every active partner has submitted its scores here: the partnership's are shown."""
+        return self.required > 0 and self.submitted == self.required
 
     @property
     def complete(self) -> bool:
@@ -221,6 +239,7 @@ class Assessment:
     rag_thresholds: RagThresholds
     action_below: int
     today: dt.date
+    conditions: tuple[str, ...] = ()  # amber dimensions: shown beside the verdict
 
     @property
     def ready(self) -> bool:
@@ -360,6 +379,7 @@ def _stage_readiness(
     partners: Sequence[tuple[str, str]],
     figures: Mapping[tuple[str, str], Figures],
     thresholds: RagThresholds,
+    submitted: Collection[tuple[str, str]],
 ) -> StageReadiness:
     own: list[PartnerStageScore] = []
     for partner_id, name in partners:
@@ -375,7 +395,10 @@ def _stage_readiness(
                 total=len(stage.statements),
             )
         )
-    values = [p.score for p in own if p.score is not None]
+    done = sum(1 for pid, _ in partners if (stage.key, pid) in submitted)
+    # The partnership's score is its weakest partner's: shown only once every partner has
+    # submitted its own, so that it never reads as ready on a few partners' scores.
+    values = [p.score for p in own if p.score is not None] if done == len(partners) else []
     weakest = min(values) if values else None
     return StageReadiness(
         stage_key=stage.key,
@@ -390,6 +413,8 @@ def _stage_readiness(
         weakest_partner_ids=tuple(
             p.partner_id for p in own if weakest is not None and p.score == weakest
         ),
+        submitted=done,
+        required=len(partners),
     )
 
 
@@ -488,8 +513,10 @@ def _evidence_blockers(
     return blockers
 
 
-def _unscored_blockers(
-    stages: Sequence[StageReadiness], partners: Sequence[tuple[str, str]]
+def _unsubmitted_blockers(
+    stages: Sequence[StageReadiness],
+    partners: Sequence[tuple[str, str]],
+    submitted: Collection[tuple[str, str]],
 ) -> list[Blocker]:
     if not partners:
         return [
@@ -501,26 +528,37 @@ def _unscored_blockers(
                 link_hint="roadmap",
             )
         ]
-    blockers = []
-    for stage in stages:
-        for own in stage.partners:
-            if own.complete:
-                continue
-            noun = "statement" if own.total == 1 else "statements"
-            if own.scored == 0:
-                what = f"any of the {own.total} readiness {noun}"
-            else:
-                what = f"{own.total - own.scored} of the {own.total} readiness {noun}"
-            blockers.append(
-                Blocker(
-                    kind=BlockerKind.UNSCORED,
-                    message=f"{own.partner_name} has not scored {what} in {stage.title} yet.",
-                    stage_key=stage.stage_key,
-                    partner_id=own.partner_id,
-                    link_hint=f"stages/{stage.stage_key}",
-                )
-            )
-    return blockers
+    return [
+        Blocker(
+            kind=BlockerKind.UNSCORED,
+            message=f"{name} has not submitted its readiness scores for {stage.title} yet.",
+            stage_key=stage.stage_key,
+            partner_id=partner_id,
+            link_hint=f"stages/{stage.stage_key}#readiness",
+        )
+        for stage in stages
+        if stage.kind == "dimension"
+        for partner_id, name in partners
+        if (stage.stage_key, partner_id) not in submitted
+    ]
+
+
+def _red_blockers(
+    stages: Sequence[StageReadiness], names: Mapping[str, str], red_below: int
+) -> list[Blocker]:
+    return [
+        Blocker(
+            kind=BlockerKind.RED,
+            message=f"{stage.title} is red: "
+            + " and ".join(names[pid] for pid in stage.weakest_partner_ids)
+            + f" scored {stage.score}, below {red_below}.",
+            stage_key=stage.stage_key,
+            partner_id=stage.weakest_partner_ids[0],
+            link_hint=f"stages/{stage.stage_key}#readiness",
+        )
+        for stage in stages
+        if stage.kind == "dimension" and stage.rag is Rag.RED
+    ]
 
 
 def figures_of(roadmap: Roadmap, partner: PartnerScores) -> dict[tuple[str, str], Figures]:
@@ -548,15 +586,28 @@ def assess(
     stages_agreed: Mapping[str, bool],
     risks: Sequence[OpenRisk],
     today: dt.date,
+    submitted: Collection[tuple[str, str]] | None = None,
 ) -> Assessment:
     """The partnership's readiness from every partner's statement scores: scores, drivers, the
-    action plan, blockers and the verdict (`assess_figures`, with the action plan)."""
+    action plan, blockers and the verdict (`assess_figures`, with the action plan).
+
+    `submitted` holds (stage key, partner id) for each partner that has submitted its scores
+    for a stage; without it, a partner that has scored every statement of a stage counts as
+    having submitted them (for working out what a set of scores would make).
+    """
     ids = [p.partner_id for p in partners]
     if len(set(ids)) != len(ids):
         raise ValueError("each partner may appear only once")
     found: dict[tuple[str, str], Figures] = {}
     for partner in partners:
         found |= figures_of(roadmap, partner)
+    if submitted is None:
+        submitted = {
+            (stage.key, p.partner_id)
+            for stage in roadmap.stages
+            for p in partners
+            if found[(stage.key, p.partner_id)].scored == len(stage.statements)
+        }
     ordered = sorted(partners, key=lambda p: (p.name, p.partner_id))
     return assess_figures(
         roadmap,
@@ -567,6 +618,7 @@ def assess(
         stages_agreed=stages_agreed,
         risks=risks,
         today=today,
+        submitted=submitted,
     )
 
 
@@ -580,6 +632,7 @@ def assess_figures(
     stages_agreed: Mapping[str, bool],
     risks: Sequence[OpenRisk],
     today: dt.date,
+    submitted: Collection[tuple[str, str]],
 ) -> Assessment:
     """The partnership's readiness from each partner's figures per stage: scores, drivers,
     blockers and the verdict; `actions` is the action plan, worked out from statement scores
@@ -596,11 +649,12 @@ def assess_figures(
     stages = sorted(roadmap.stages, key=lambda s: s.number)
     dimensions = [s for s in stages if s.kind == "dimension"]
 
-    readiness = tuple(_stage_readiness(s, ordered, figures, thresholds) for s in stages)
+    readiness = tuple(_stage_readiness(s, ordered, figures, thresholds, submitted) for s in stages)
+    requires = set(roadmap.readiness.ready_requires)
     totals = _statements_by_driver(dimensions)
 
     blockers: list[Blocker] = []
-    if not funding_agreed:
+    if not funding_agreed and ReadyCondition.FUNDING_AGREED in requires:
         funding = next((s for s in stages if s.kind == "funding"), None)
         blockers.append(
             Blocker(
@@ -612,6 +666,8 @@ def assess_figures(
             )
         )
     for stage in dimensions:
+        if ReadyCondition.EVERY_STAGE_AGREED not in requires:
+            break
         if not stages_agreed.get(stage.key, False):
             blockers.append(
                 Blocker(
@@ -623,6 +679,8 @@ def assess_figures(
                 )
             )
     for _risk_id, title in sorted(risks, key=lambda r: (r[1], r[0])):
+        if ReadyCondition.HIGH_RISKS_MITIGATED not in requires:
+            break
         blockers.append(
             Blocker(
                 kind=BlockerKind.RISK,
@@ -632,11 +690,15 @@ def assess_figures(
                 link_hint="risks",
             )
         )
-    blockers += _evidence_blockers(roadmap, ordered, figures, today)
-    blockers += _unscored_blockers(readiness, ordered)
+    names = dict(ordered)
+    if ReadyCondition.NO_DIMENSION_RED in requires:
+        blockers += _red_blockers(readiness, names, thresholds.red_below)
+    if ReadyCondition.EVIDENCE_CURRENT in requires:
+        blockers += _evidence_blockers(roadmap, ordered, figures, today)
+    if ReadyCondition.EVERY_PARTNER_SUBMITTED in requires:
+        blockers += _unsubmitted_blockers(readiness, ordered, submitted)
 
     numbers = {s.key: s.number for s in stages}
-    names = dict(ordered)
     # A stable sort: within one kind, stage and partner, the order built above stands.
     blockers.sort(
         key=lambda b: (
@@ -656,4 +718,9 @@ def assess_figures(
         rag_thresholds=thresholds,
         action_below=roadmap.readiness.action_below,
         today=today,
+        conditions=tuple(
+            f"{s.title} is amber: {s.score}, below {thresholds.amber_below}."
+            for s in readiness
+            if s.kind == "dimension" and s.rag is Rag.AMBER
+        ),
     )

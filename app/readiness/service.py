@@ -20,7 +20,7 @@ from app.signatures.service import statuses
 from app.wizard.definition import Roadmap
 from app.wizard.models import PartnerStage
 from app.wizard.progress import Figures
-from app.wizard.service import active_partners, readiness_scores
+from app.wizard.service import active_partners, readiness_scores, submissions_of
 
 # Whose action plan to work out: nobody's, some partners', or every partner's.
 EVERY_PARTNER = None
@@ -80,6 +80,7 @@ def current(
         roadmap,
         partners,
         found,
+        submitted=submissions_of(db, partnership.id),
         actions=actions,
         funding_agreed=agreed[FUNDING],
         stages_agreed={key: agreed[key] for key in dimensions},

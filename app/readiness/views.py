@@ -17,11 +17,22 @@ from app.partnerships.permissions import Lead, Member
 from app.readiness import service
 from app.readiness.radar import radar_svg
 from app.readiness.scoring import BlockerKind
-from app.wizard.definition import Driver
+from app.wizard.definition import Driver, ReadyCondition
 from app.wizard.deps import RoadmapDep
 from app.wizard.service import active_partners
 
 router = APIRouter(include_in_schema=False)
+# What "ready" needs, as the page explains it (the roadmap data names which apply).
+REQUIREMENT_WORDS = {
+    ReadyCondition.EVERY_PARTNER_SUBMITTED: "every partner has submitted its scores for every "
+    "dimension",
+    ReadyCondition.NO_DIMENSION_RED: "no dimension's partnership score (its weakest partner's) "
+    "is red",
+    ReadyCondition.FUNDING_AGREED: "the funding formula is agreed",
+    ReadyCondition.EVERY_STAGE_AGREED: "every stage is agreed",
+    ReadyCondition.HIGH_RISKS_MITIGATED: "no open high risk lacks a mitigation",
+    ReadyCondition.EVIDENCE_CURRENT: "no evidence has expired",
+}
 DRIVER_LABELS = {
     Driver.LEADERSHIP: "Leadership",
     Driver.PEOPLE: "People",
@@ -34,9 +45,10 @@ DRIVER_LABELS = {
 BLOCKER_WORDS = {
     BlockerKind.FUNDING: "Funding",
     BlockerKind.STAGE: "Stages not agreed",
+    BlockerKind.RED: "Dimensions in the red",
     BlockerKind.RISK: "High risks without a mitigation",
     BlockerKind.EVIDENCE: "Evidence that has expired",
-    BlockerKind.UNSCORED: "Readiness not scored",
+    BlockerKind.UNSCORED: "Readiness scores not submitted",
 }
 
 
@@ -83,6 +95,7 @@ def readiness_page(
                 for kind, found in itertools.groupby(assessment.blockers, key=lambda b: b.kind)
             ],
             "kinds": BLOCKER_WORDS,
+            "requires": [REQUIREMENT_WORDS[c] for c in roadmap.readiness.ready_requires],
             "names": names,
             "focus": focus,
             "focus_drivers": next((d for d in assessment.drivers if d.partner_id == focus), None),

@@ -173,11 +173,30 @@ class RagThresholds(Strict):
         return self
 
 
+class ReadyCondition(StrEnum):
+    """What the verdict "ready" needs, each named in the roadmap data (`ready_requires`)."""
+
+    EVERY_PARTNER_SUBMITTED = "every_partner_submitted"
+    NO_DIMENSION_RED = "no_dimension_red"
+    FUNDING_AGREED = "funding_agreed"
+    EVERY_STAGE_AGREED = "every_stage_agreed"
+    HIGH_RISKS_MITIGATED = "high_risks_mitigated"
+    EVIDENCE_CURRENT = "evidence_current"
+
+
 class ReadinessModel(Strict):
     scale: dict[int, Text] = Field(description="The general meaning of each score from 0 to 4.")
     rag: RagThresholds
     action_below: int = Field(
         ge=1, le=4, description="Statements scored below this go into the action plan."
+    )
+    ready_requires: list[ReadyCondition] = Field(
+        default_factory=lambda: list(ReadyCondition),
+        min_length=1,
+        description="What the verdict 'ready' needs: every partner has submitted its scores for "
+        "every dimension; no dimension's partnership score (its weakest partner's) is red; "
+        "funding is agreed; every stage is agreed; no open high risk lacks a mitigation; no "
+        "evidence has expired. Amber dimensions are shown beside the verdict as conditions.",
     )
 
     @model_validator(mode="after")

@@ -15,15 +15,17 @@ STAGE = ROADMAP.stage("governance")
 assert STAGE is not None
 
 
-def _score(client: TestClient, world, who: str, score: int) -> None:  # type: ignore[no-untyped-def]
+def _score(client: TestClient, world, who: str, score: int, submit: bool = True) -> None:  # type: ignore[no-untyped-def]
+    base = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}"
     for statement in STAGE.statements:
-        url = f"/api/v1/partnerships/{world.partnership.id}/stages/{STAGE.key}/answers/{statement.key}"
         response = client.put(
-            url,
+            f"{base}/answers/{statement.key}",
             headers=world.auth(who),
             json={"value": {"score": score, "evidence": "Minute 4/2026"}, "version": 0},
         )
         assert response.status_code == 200, response.text
+    if submit:
+        assert client.post(f"{base}/scores/submit", headers=world.auth(who)).status_code < 300
 
 
 def test_readiness_reads_the_weakest_partner_and_lists_blockers(
@@ -58,11 +60,12 @@ def test_the_lead_collects_snapshots_with_what_changed(client: TestClient, db: S
     url = f"/partnerships/{world.partnership.id}/readiness/snapshots"
     assert post_form(client, url, {}).status_code == 303
     _score(client, world, "officer", 3)
+    _score(client, world, "other_officer", 2)
     assert post_form(client, url, {}).status_code == 303
     page = check_page(client.get(f"/partnerships/{world.partnership.id}/readiness"))
     snapshots = page.find(id="snapshots").find_next("ul")  # type: ignore[union-attr]
     assert len(snapshots.find_all("li")) == 2
-    assert "Governance: not scored → 75.0" in snapshots.get_text()
+    assert "Governance: not scored → 50.0" in snapshots.get_text()  # the weakest partner's
     api = client.post(
         f"/api/v1/partnerships/{world.partnership.id}/readiness/snapshots",
         headers=world.auth("officer"),

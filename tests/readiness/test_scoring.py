@@ -100,10 +100,17 @@ def run(
     funding_agreed: bool = True,
     stages_agreed: Mapping[str, bool] | None = None,
     risks: Sequence[tuple[str, str]] = (),
+    submitted: set[tuple[str, str]] | None = None,
 ) -> Assessment:
     agreed = stages_agreed if stages_agreed is not None else {s.key: True for s in rm.stages}
     return assess(
-        rm, partners, funding_agreed=funding_agreed, stages_agreed=agreed, risks=risks, today=TODAY
+        rm,
+        partners,
+        funding_agreed=funding_agreed,
+        stages_agreed=agreed,
+        risks=risks,
+        today=TODAY,
+        submitted=submitted,
     )
 
 
@@ -209,11 +216,13 @@ def test_unscored_statements_are_left_out_but_mark_the_partner_incomplete() -> N
     assert own.score == D("50.0")  # (4*1 + 2*2 + 0*1) / 4 = 2; s4 is left out
     assert (own.scored, own.total, own.complete) == (3, 4, False)
     assert not alpha.complete
+    assert alpha.score is None  # the partnership's waits for every partner to submit
+    assert (alpha.submitted, alpha.required) == (0, 1)
     assert a.verdict is Verdict.NOT_READY
     [blocker] = a.blockers
     assert blocker.kind is BlockerKind.UNSCORED
     assert (blocker.stage_key, blocker.partner_id) == ("alpha", "p1")
-    assert blocker.message == "Aston has not scored 1 of the 4 readiness statements in Alpha yet."
+    assert blocker.message == "Aston has not submitted its readiness scores for Alpha yet."
 
 
 def test_a_stage_with_nothing_scored_has_no_score() -> None:
@@ -225,8 +234,8 @@ def test_a_stage_with_nothing_scored_has_no_score() -> None:
     assert (alpha.score, alpha.mean, alpha.spread, alpha.rag) == (None, None, None, Rag.NOT_SCORED)
     assert alpha.weakest_partner_ids == ()
     assert [b.message for b in a.blockers] == [
-        "Aston has not scored any of the 4 readiness statements in Alpha yet.",
-        "Bury has not scored any of the 4 readiness statements in Alpha yet.",
+        "Aston has not submitted its readiness scores for Alpha yet.",
+        "Bury has not submitted its readiness scores for Alpha yet.",
     ]
 
 
@@ -273,16 +282,19 @@ def test_the_mean_is_of_the_rounded_partner_scores_and_rounds_half_up() -> None:
     assert alpha.score == D("6.3")
 
 
-def test_a_partner_with_nothing_scored_does_not_lower_the_partnership_score() -> None:
+def test_the_partnership_score_waits_until_every_partner_has_submitted() -> None:
+    """One partner's 75.0 is not the partnership's: it shows once every partner has scored
+    (before, a partnership of one scorer read "75.0 green")."""
     rm = roadmap(stage("alpha", 1, FOUR))
-    a = run(
-        rm,
-        [partner("a", "Aston", {("alpha", t.key): 3 for t in FOUR}), partner("b", "Bury", {})],
-    )
-    alpha = a.stages[0]
-    assert (alpha.score, alpha.mean, alpha.spread) == (D("75.0"), D("75.0"), D("0.0"))
-    assert not alpha.complete
-    assert [b.kind for b in a.blockers] == [BlockerKind.UNSCORED]
+    aston = partner("a", "Aston", {("alpha", t.key): 3 for t in FOUR})
+    bury = partner("b", "Bury", {("alpha", t.key): 2 for t in FOUR})
+    waiting = run(rm, [aston, bury], submitted={("alpha", "a")}).stages[0]
+    assert (waiting.score, waiting.mean, waiting.spread) == (None, None, None)
+    assert waiting.rag is Rag.NOT_SCORED
+    assert (waiting.submitted, waiting.required) == (1, 2)
+    assert [p.score for p in waiting.partners] == [D("75.0"), D("50.0")]  # each its own
+    done = run(rm, [aston, bury], submitted={("alpha", "a"), ("alpha", "b")}).stages[0]
+    assert (done.score, done.mean, done.spread) == (D("50.0"), D("62.5"), D("25.0"))
 
 
 def test_partners_are_sorted_by_name_then_id() -> None:
@@ -467,10 +479,25 @@ def test_ready_when_everything_holds() -> None:
     assert a.actions == ()
 
 
-def test_ready_does_not_need_high_scores_only_complete_ones() -> None:
+def test_red_is_never_ready() -> None:
+    """Every dimension red (every statement scored 0): not ready, one blocker per dimension
+    naming the weakest partner and its score (before, this read "Ready")."""
     a = run(ROADMAP, [partner("a", "Aston", all_scored(ROADMAP, 0))])
-    assert a.ready
+    assert not a.ready
+    red = [b for b in a.blockers if b.kind is BlockerKind.RED]
+    dimensions = [s for s in ROADMAP.stages if s.kind == "dimension"]
+    assert [b.stage_key for b in red] == [s.key for s in dimensions]
+    assert red[0].message == f"{dimensions[0].title} is red: Aston scored 0.0, below 50."
     assert len(a.actions) == sum(len(s.statements) for s in ROADMAP.stages)
+
+
+def test_amber_is_ready_with_conditions() -> None:
+    """Every statement scored 2 is 50.0: amber, not red. Ready, with each amber dimension as
+    a condition beside the verdict."""
+    a = run(ROADMAP, [partner("a", "Aston", all_scored(ROADMAP, 2))])
+    assert a.ready
+    dimensions = [s for s in ROADMAP.stages if s.kind == "dimension"]
+    assert a.conditions == tuple(f"{s.title} is amber: 50.0, below 75." for s in dimensions)
 
 
 def _governance_statement() -> Statement:
@@ -517,10 +544,10 @@ def _governance_statement() -> Statement:
         (
             {"unscored": True},
             BlockerKind.UNSCORED,
-            "Bury has not scored 1 of the {count} readiness statements in Governance yet.",
+            "Bury has not submitted its readiness scores for Governance yet.",
             "governance",
             "b",
-            "stages/governance",
+            "stages/governance#readiness",
         ),
     ],
 )
@@ -699,7 +726,7 @@ def test_the_partnership_score_is_never_above_a_partner_and_the_mean_lies_betwee
     rm, partners = case
     alpha = run(rm, partners).stages[0]
     values = [p.score for p in alpha.partners if p.score is not None]
-    if not values:
+    if not values or not alpha.complete:  # shown only once every partner has scored
         assert (alpha.score, alpha.mean, alpha.spread) == (None, None, None)
         return
     assert alpha.score is not None
