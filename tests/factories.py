@@ -86,6 +86,7 @@ class World:
     other_partner: Partner
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    third_partner: Partner | None = None  # Westmoor, in `three_councils`
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
@@ -233,6 +234,7 @@ def three_councils(db: Session) -> World:
     third = make_user(db, email="officer@westmoor.example.org", organisation="Westmoor Council")
     partners["third"] = join(db, world.partnership, third, [Role.OFFICER])
     world.users["third_officer"], world.tokens["third_officer"] = third, make_token(db, third)
+    world.third_partner = partners["third"]
     domains = {"lead": "northdale", "other": "eastbrook", "third": "westmoor"}
     orgs = {
         "lead": "Northdale District Council",

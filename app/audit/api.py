@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -11,6 +11,9 @@ from app.audit.service import page_of_events
 from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS
 from app.partnerships.permissions import Member
+from app.wizard.blind import withhold_score
+from app.wizard.deps import RoadmapDep
+from app.wizard.service import submissions_of
 
 router = APIRouter(prefix="/api/v1", tags=["audit"], responses=API_ERRORS)
 
@@ -23,6 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["audit"], responses=API_ERRORS)
 def audit_events(
     db: SessionDep,
     member: Member,
+    roadmap: RoadmapDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[
         str | None,
@@ -32,6 +36,16 @@ def audit_events(
 ) -> AuditPage:
     before = int(cursor) if cursor is not None else None
     rows = page_of_events(db, member.partnership.id, before=before, limit=limit)
+    # Partners score blind: another partner's readiness score stays out of the trail until
+    # the caller may see it (the event's hash still covers it).
+    statements = {(stage.key, s.key) for stage in roadmap.stages for s in stage.statements}
+    submitted = submissions_of(db, member.partnership.id)
+    withheld = {
+        e.id
+        for e, _ in rows
+        if e.action == "answer.saved"
+        and withhold_score(e.after, statements, submitted, member.partner.id)
+    }
     items = [
         AuditEventOut(
             id=e.id,
@@ -42,8 +56,8 @@ def audit_events(
             action=e.action,
             object_type=e.object_type,
             object_id=e.object_id,
-            before=e.before,
-            after=e.after,
+            before=_without_value(e.before) if e.id in withheld else e.before,
+            after=_without_value(e.after) if e.id in withheld else e.after,
             request_id=e.request_id,
             prev_hash=e.prev_hash,
             hash=e.hash,
@@ -52,3 +66,7 @@ def audit_events(
     ]
     more = len(rows) == limit and rows[-1][0].position > 1
     return AuditPage(items=items, next_cursor=str(rows[-1][0].position) if more else None)
+
+
+def _without_value(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if data is None else {**data, "value": None, "withheld": True}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 # The example page's older event, whose hash the newer one follows.
 _OLDER_HASH = "5f707621ffc5b683943a95ed564d7d7e23aed690764ed6881eeb5ae4f5b1aa4f"
@@ -21,7 +21,10 @@ class AuditEventOut(BaseModel):
     object_type: str
     object_id: str | None
     before: Any
-    after: Any
+    after: Any = Field(
+        description="What the change left. Partners score blind: another partner's readiness "
+        "score you may not see yet has `value` null and `withheld` true (the hash covers it)"
+    )
     request_id: str | None
     prev_hash: str
     hash: str

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS
@@ -55,18 +55,24 @@ class SnapshotOut(BaseModel):
                                 "mean": "68.8",
                                 "spread": "12.5",
                                 "rag": "amber",
+                                "submitted_by": [
+                                    "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                                    "e53b56d90cfd454fa66efc9f2b86e9f0",
+                                ],
                                 "partners": {
                                     "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13": {
                                         "score": "62.5",
                                         "rag": "amber",
                                         "scored": 6,
                                         "total": 6,
+                                        "hidden": False,
                                     },
                                     "e53b56d90cfd454fa66efc9f2b86e9f0": {
                                         "score": "75.0",
                                         "rag": "green",
                                         "scored": 6,
                                         "total": 6,
+                                        "hidden": False,
                                     },
                                 },
                             }
@@ -102,8 +108,13 @@ class SnapshotOut(BaseModel):
     collected_by: str
     collected_at: datetime
     verdict: str
-    content_hash: str
-    data: dict[str, Any]
+    content_hash: str = Field(description="SHA-256 of the whole snapshot, as collected")
+    data: dict[str, Any] = Field(
+        description="The snapshot as you may see it: partners score blind, so another "
+        "partner's scores on a stage (and its actions there) are withheld, marked `hidden`, "
+        "unless both had submitted theirs when it was collected; `content_hash` covers the "
+        "whole snapshot"
+    )
 
 
 @router.get(
@@ -121,7 +132,10 @@ def get_readiness(
     partnership; a snapshot keeps them all).
     """
     plan_for = [partner_id or member.partner.id]
-    return service.to_data(service.current(db, member.partnership, roadmap, plan_for=plan_for))
+    found = service.current(
+        db, member.partnership, roadmap, plan_for=plan_for, viewer=member.partner.id
+    )
+    return service.to_data(found)
 
 
 @router.post(
@@ -145,7 +159,7 @@ def collect(request: Request, db: SessionDep, lead: Lead, roadmap: RoadmapDep) -
         collected_at=snapshot.collected_at,
         verdict=snapshot.verdict,
         content_hash=snapshot.content_hash,
-        data=snapshot.data,
+        data=service.data_visible_to(snapshot.data, lead.partner.id),
     )
 
 
@@ -162,7 +176,7 @@ def list_snapshots(db: SessionDep, member: Member) -> list[SnapshotOut]:
             collected_at=s.collected_at,
             verdict=s.verdict,
             content_hash=s.content_hash,
-            data=s.data,
+            data=service.data_visible_to(s.data, member.partner.id),
         )
         for s in service.snapshots(db, member.partnership.id)
     ]

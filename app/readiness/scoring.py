@@ -34,13 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+from app.wizard.blind import may_see
 from app.wizard.definition import (
     Driver,
     RagThresholds,
@@ -133,6 +134,7 @@ class PartnerStageScore:
     rag: Rag
     scored: int
     total: int
+    hidden: bool = False  # withheld from the viewer until both have submitted (blind scoring)
 
     @property
     def complete(self) -> bool:
@@ -240,6 +242,7 @@ class Assessment:
     action_below: int
     today: dt.date
     conditions: tuple[str, ...] = ()  # amber dimensions: shown beside the verdict
+    submitted: frozenset[tuple[str, str]] = frozenset()  # (stage key, partner id) submitted
 
     @property
     def ready(self) -> bool:
@@ -723,4 +726,38 @@ def assess_figures(
             for s in readiness
             if s.kind == "dimension" and s.rag is Rag.AMBER
         ),
+        submitted=frozenset(submitted),
     )
+
+
+def visible_to(assessment: Assessment, viewer: str) -> Assessment:
+    """The assessment as one partner may see it: partners score blind (`wizard.blind`).
+
+    Another partner's hidden score on a stage is withheld, and so is everything made from it:
+    its driver view, its actions, its line on the radar. The partnership's own figures (score,
+    mean, spread) need no hiding: they exist only once every partner has submitted, the
+    viewer's partner included.
+    """
+    done = assessment.submitted
+    stages = tuple(
+        replace(
+            s,
+            partners=tuple(
+                p
+                if may_see(done, viewer, s.stage_key, p.partner_id)
+                else replace(p, score=None, rag=Rag.NOT_SCORED, scored=0, hidden=True)
+                for p in s.partners
+            ),
+        )
+        for s in assessment.stages
+    )
+    every = [s.stage_key for s in assessment.dimensions]
+    drivers = tuple(
+        d
+        for d in assessment.drivers
+        if all(may_see(done, viewer, key, d.partner_id) for key in every)
+    )
+    actions = tuple(
+        a for a in assessment.actions if may_see(done, viewer, a.stage_key, a.partner_id)
+    )
+    return replace(assessment, stages=stages, drivers=drivers, actions=actions)

@@ -13,10 +13,18 @@ from app.core.canonical import content_hash
 from app.core.database import utcnow
 from app.partnerships.models import Partnership
 from app.readiness.models import ReadinessSnapshot
-from app.readiness.scoring import Assessment, PartnerScores, action_plan, assess_figures
+from app.readiness.scoring import (
+    Assessment,
+    PartnerScores,
+    Rag,
+    action_plan,
+    assess_figures,
+    visible_to,
+)
 from app.risks.service import open_high_without_mitigation
 from app.signatures.models import FUNDING
 from app.signatures.service import statuses
+from app.wizard.blind import may_see
 from app.wizard.definition import Roadmap
 from app.wizard.models import PartnerStage
 from app.wizard.progress import Figures
@@ -32,10 +40,12 @@ def current(
     roadmap: Roadmap,
     *,
     plan_for: Collection[str] | None = (),
+    viewer: str | None = None,
 ) -> Assessment:
     """The readiness assessment as the partnership stands now, from each partner's figures per
     stage (one small row each); with the action plan of the partners in `plan_for` (every
-    partner's with EVERY_PARTNER), which needs their statement scores."""
+    partner's with EVERY_PARTNER), which needs their statement scores. With a `viewer` (the
+    caller's partner), as that partner may see it: partners score blind (`visible_to`)."""
     partners = [(p.id, o.name) for p, o in active_partners(db, partnership.id)]
     active = {pid for pid, _ in partners}
     rows = db.execute(
@@ -76,7 +86,7 @@ def current(
     risks = [
         (r.id, r.title) for r in open_high_without_mitigation(db, partnership_id=partnership.id)
     ]
-    return assess_figures(
+    assessment = assess_figures(
         roadmap,
         partners,
         found,
@@ -87,6 +97,7 @@ def current(
         risks=risks,
         today=utcnow().date(),
     )
+    return assessment if viewer is None else visible_to(assessment, viewer)
 
 
 def _scores(
@@ -128,12 +139,16 @@ def to_data(assessment: Assessment, *, per_partner: bool = True) -> dict[str, An
                 "mean": _text(s.mean),
                 "spread": _text(s.spread),
                 "rag": s.rag.value,
+                "submitted_by": sorted(
+                    pid for key, pid in assessment.submitted if key == s.stage_key
+                ),
                 "partners": {
                     p.partner_id: {
                         "score": _text(p.score),
                         "rag": str(p.rag),
                         "scored": p.scored,
                         "total": p.total,
+                        "hidden": p.hidden,
                     }
                     for p in s.partners
                 }
@@ -160,6 +175,34 @@ def to_data(assessment: Assessment, *, per_partner: bool = True) -> dict[str, An
             }
             for a in assessment.actions
         ],
+    }
+
+
+HIDDEN_SCORE = {"score": None, "rag": str(Rag.NOT_SCORED), "scored": 0, "hidden": True}
+
+
+def data_visible_to(data: dict[str, Any], viewer: str) -> dict[str, Any]:
+    """A snapshot's data as one partner may see it: the same blind-scoring rule (`may_see`) as
+    the live assessment, judged by who had submitted when the snapshot was collected. (A
+    snapshot from before `submitted_by` was kept shows the viewer only its own scores.)"""
+    submitted = {(s["key"], pid) for s in data["stages"] for pid in s.get("submitted_by", [])}
+
+    def seen(stage: str, partner_id: str) -> bool:
+        return may_see(submitted, viewer, stage, partner_id)
+
+    return {
+        **data,
+        "stages": [
+            {
+                **s,
+                "partners": {
+                    pid: entry if seen(s["key"], pid) else {**entry, **HIDDEN_SCORE}
+                    for pid, entry in s["partners"].items()
+                },
+            }
+            for s in data["stages"]
+        ],
+        "actions": [a for a in data["actions"] if seen(a["stage"], a["partner_id"])],
     }
 
 

@@ -64,7 +64,13 @@ def readiness_page(
     caller's own, or the one picked)."""
     names = {p.id: o.name for p, o in active_partners(db, member.partnership.id)}
     focus = next((p for p in (partner, member.partner.id) if p in names), None)
-    assessment = service.current(db, member.partnership, roadmap, plan_for=[focus] if focus else [])
+    assessment = service.current(
+        db,
+        member.partnership,
+        roadmap,
+        plan_for=[focus] if focus else [],
+        viewer=member.partner.id,
+    )
     axes, series = assessment.radar_data(
         partnership_label="Partnership (weakest partner)", only=[focus] if focus else []
     )
@@ -100,6 +106,8 @@ def readiness_page(
             "focus": focus,
             "focus_drivers": next((d for d in assessment.drivers if d.partner_id == focus), None),
             "focus_actions": assessment.actions,
+            "focus_hidden": focus is not None
+            and any(getattr(s.partner(focus), "hidden", False) for s in assessment.dimensions),
         },
     )
 

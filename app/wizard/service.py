@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from app.core.database import UTCDateTime, lock, utcnow
 from app.identity.models import Organisation, User
 from app.partnerships.models import Partner, PartnerStatus
+from app.wizard.blind import may_see
 from app.wizard.definition import Question, Roadmap, Stage, Statement
 from app.wizard.models import (
     SHARED_SCOPE,
@@ -399,7 +400,8 @@ def revisions_of(
     the next page with (None on the last page).
 
     A partner sees the shared answers, its own, and the other active partners' own answers;
-    another partner's readiness scores only once both have submitted theirs (blind scoring).
+    another partner's readiness scores only once both have submitted theirs (`blind.may_see`,
+    here in SQL).
     """
     statements = [s.key for s in stage.statements]
     active = select(Partner.id).where(
@@ -525,6 +527,7 @@ def stage_view(
     rows = db.exec(select(Answer).where(Answer.partnership_id == partnership_id, scopes))
     statement_keys = {s.key for s in stage.statements}
     submitted = partner_id in submitted_ids
+    done = {(stage.key, pid) for pid in submitted_ids}
     shared: dict[tuple[str, str, str], Any] = {}
     by_scope: dict[str, dict[str, Answer]] = {}
     for a in rows:
@@ -539,8 +542,7 @@ def stage_view(
             {
                 k: a
                 for k, a in by_scope.get(partner.id, {}).items()
-                # Blind scoring: another partner's scores show once both have submitted.
-                if k not in statement_keys or (submitted and partner.id in submitted_ids)
+                if k not in statement_keys or may_see(done, partner_id, stage.key, partner.id)
             },
             partner.id in submitted_ids,
         )
@@ -552,7 +554,7 @@ def stage_view(
         shared,
         own_progress(db, partnership_id, stage.key),
         [p.id for p, _ in partners],
-        {(stage.key, pid) for pid in submitted_ids},
+        done,
         only=stage,
     )
     return StageView(
