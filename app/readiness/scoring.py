@@ -636,10 +636,12 @@ def assess_figures(
     risks: Sequence[OpenRisk],
     today: dt.date,
     submitted: Collection[tuple[str, str]],
+    drivers_for: Collection[str] | None = None,
 ) -> Assessment:
     """The partnership's readiness from each partner's figures per stage: scores, drivers,
     blockers and the verdict; `actions` is the action plan, worked out from statement scores
-    by whoever needs it (`action_plan`).
+    by whoever needs it (`action_plan`). Drivers are read for the partners in `drivers_for`
+    (every partner when None): only a page that shows one partner in detail needs them.
 
     `stages_agreed` maps each dimension stage's key to whether every partner has agreed it (a
     missing key counts as not agreed); `risks` are the open high risks without a mitigation.
@@ -715,7 +717,11 @@ def assess_figures(
         verdict=Verdict.NOT_READY if blockers else Verdict.READY,
         blockers=tuple(blockers),
         stages=readiness,
-        drivers=tuple(_drivers(p, dimensions, figures, thresholds, totals) for p in ordered),
+        drivers=tuple(
+            _drivers(p, dimensions, figures, thresholds, totals)
+            for p in ordered
+            if drivers_for is None or p[0] in drivers_for
+        ),
         actions=tuple(actions),
         partners=tuple(ordered),
         rag_thresholds=thresholds,

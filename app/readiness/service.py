@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor, record
 from app.core.canonical import content_hash
 from app.core.database import utcnow
-from app.partnerships.models import Partnership
+from app.partnerships.models import Partnership, PartnerStatus
+from app.partnerships.service import partner_names
 from app.readiness.models import ReadinessSnapshot
 from app.readiness.scoring import (
     Assessment,
@@ -28,7 +29,7 @@ from app.wizard.blind import may_see
 from app.wizard.definition import Roadmap
 from app.wizard.models import PartnerStage
 from app.wizard.progress import Figures
-from app.wizard.service import active_partners, readiness_scores, submissions_of
+from app.wizard.service import readiness_scores, submissions_of
 
 # Whose action plan to work out: nobody's, some partners', or every partner's.
 EVERY_PARTNER = None
@@ -44,11 +45,38 @@ def current(
 ) -> Assessment:
     """The readiness assessment as the partnership stands now, from each partner's figures per
     stage (one small row each); with the action plan of the partners in `plan_for` (every
-    partner's with EVERY_PARTNER), which needs their statement scores. With a `viewer` (the
+    partner's with EVERY_PARTNER), which needs their statement scores, and their scores by
+    driver. With a `viewer` (the
     caller's partner), as that partner may see it: partners score blind (`visible_to`)."""
-    partners = [(p.id, o.name) for p, o in active_partners(db, partnership.id)]
+    partners = [
+        (pid, p.name)
+        for pid, p in partner_names(db, partnership.id).items()
+        if p.status is PartnerStatus.ACTIVE
+    ]
     active = {pid for pid, _ in partners}
-    rows = db.execute(
+    wanted = active if plan_for is EVERY_PARTNER else active & set(plan_for)
+    # One row per partner and stage, read on the session's connection: the ORM has nothing to
+    # add to plain columns, and at 400 partners its row handling was a third of the request.
+    # Driver sums (JSON) only for the partners shown in detail: decoding them for everyone
+    # cost more than the rest of the assessment.
+    drivers = (
+        {
+            (stage_key, partner_id): found
+            for stage_key, partner_id, found in db.connection().execute(
+                sa.select(
+                    col(PartnerStage.stage_key),
+                    col(PartnerStage.partner_id),
+                    col(PartnerStage.drivers),
+                ).where(
+                    col(PartnerStage.partnership_id) == partnership.id,
+                    col(PartnerStage.partner_id).in_(wanted),
+                )
+            )
+        }
+        if wanted
+        else {}
+    )
+    rows = db.connection().execute(
         sa.select(
             col(PartnerStage.stage_key),
             col(PartnerStage.partner_id),
@@ -59,24 +87,22 @@ def current(
             col(PartnerStage.weights),
             col(PartnerStage.low),
             col(PartnerStage.evidence_until),
-            col(PartnerStage.drivers),
         ).where(col(PartnerStage.partnership_id) == partnership.id)
     )
     found = {
-        (r.stage_key, r.partner_id): Figures(
-            r.given,
-            r.required_given,
-            r.scored,
-            r.weighted,
-            r.weights,
-            r.low,
-            r.evidence_until,
-            {k: (v[0], v[1], v[2]) for k, v in (r.drivers or {}).items()},
+        (key, pid): Figures(
+            given,
+            required,
+            scored,
+            weighted,
+            weights,
+            low,
+            until,
+            {k: (v[0], v[1], v[2]) for k, v in (drivers.get((key, pid)) or {}).items()},
         )
-        for r in rows
-        if r.partner_id in active
+        for key, pid, given, required, scored, weighted, weights, low, until in rows
+        if pid in active
     }
-    wanted = active if plan_for is EVERY_PARTNER else active & set(plan_for)
     actions = action_plan(roadmap, _scores(db, partnership.id, roadmap, partners, wanted))
     dimensions = [s.key for s in roadmap.stages if s.kind == "dimension"]
     agreed = {
@@ -96,6 +122,7 @@ def current(
         stages_agreed={key: agreed[key] for key in dimensions},
         risks=risks,
         today=utcnow().date(),
+        drivers_for=wanted,
     )
     return assessment if viewer is None else visible_to(assessment, viewer)
 
