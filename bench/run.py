@@ -39,7 +39,7 @@ FLAT_RATIO, PAGE_LIMIT, READINESS_LIMIT, READINESS_GOAL = 1.2, 0.3, 0.1, 0.05
 BARE_RATIO, BARE_GOAL = 2.0, 1.5
 PDF_LIMITS = {50: 2.0, 400: 10.0}
 OTHER_EXPORT_LIMIT = 1.0
-REPEAT_SHARE = 0.25  # a second request for the same export: at most this share of the first
+REPEAT_SHARE = 0.25  # the same document again: within this share over building its content
 LOAD_P95, LOAD_RATE = 0.5, 50.0
 
 
@@ -253,14 +253,21 @@ def _export_checks(results: Results) -> list[Check]:
             )
         )
     largest = max((s for s in results.sizes if s.exports), key=lambda s: s.partners, default=None)
-    if largest:
-        shares = {e.fmt: e.repeat.median / e.fresh.median for e in largest.exports}
+    built = largest.export("json") if largest else None
+    if largest and built:
+        # A document asked for again is not rendered again, but its content is still built
+        # to find its digest: that is the JSON export's cost. So a repeat within 25% of the
+        # JSON export's time was answered from the cache; a render would add its own time.
+        docs = [e for e in largest.exports if e.fmt != "json"]
         found.append(
             Check(
-                f"the same export again at once ({largest.partners} partners)",
-                f"not rendered again: within {REPEAT_SHARE:.0%} of the first",
-                ", ".join(f"{fmt} {share:.0%}" for fmt, share in shares.items()),
-                all(share <= REPEAT_SHARE for share in shares.values()),
+                f"the same document again at once ({largest.partners} partners)",
+                f"not rendered again: within {REPEAT_SHARE:.0%} of building the content "
+                f"(the JSON export, {ms(built.fresh.median)})",
+                ", ".join(
+                    f"{e.fmt} {ms(e.repeat.median)} (fresh {ms(e.fresh.median)})" for e in docs
+                ),
+                all(e.repeat.median <= built.fresh.median * (1 + REPEAT_SHARE) for e in docs),
             )
         )
     return found

@@ -356,7 +356,9 @@ class _Builder:
                     officer = p.people["officer"]
                     member = _member(db, officer, self.partnership_id)
                     for stage in self.roadmap.stages:
-                        items = [q for q in stage.questions if q.scope == "partner"]
+                        items: list[Question | Statement] = [
+                            q for q in stage.questions if q.scope == "partner"
+                        ]
                         for item in [*items, *stage.statements]:
                             wizard_flows.answer(
                                 db,
@@ -507,7 +509,7 @@ def seed(database_url: str, partners: int, *, progress: bool = False) -> SeedInf
 
 
 def _settings(database_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=database_url, secret_key="bench" * 10)  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=database_url, secret_key="bench" * 10)
 
 
 def _files_digest(*roots: Path) -> str:

@@ -354,10 +354,11 @@ def readiness_scores(
 
 
 def submissions_of(db: Session, partnership_id: str) -> set[tuple[str, str]]:
-    """(stage key, partner id) for every partner that has submitted its scores for a stage."""
-    rows = db.exec(
-        select(ScoreSubmission.stage_key, ScoreSubmission.partner_id).where(
-            ScoreSubmission.partnership_id == partnership_id
+    """(stage key, partner id) for every partner that has submitted its scores for a stage
+    (plain rows on the session's connection: a row per partner and stage, no ORM needed)."""
+    rows = db.connection().execute(
+        sa.select(col(ScoreSubmission.stage_key), col(ScoreSubmission.partner_id)).where(
+            col(ScoreSubmission.partnership_id) == partnership_id
         )
     )
     return {(stage, partner) for stage, partner in rows}
