@@ -37,14 +37,16 @@ def audit_events(
     before = int(cursor) if cursor is not None else None
     rows = page_of_events(db, member.partnership.id, before=before, limit=limit)
     # Partners score blind: another partner's readiness score stays out of the trail until
-    # the caller may see it (the event's hash still covers it).
+    # the caller may see it (the event's hash still covers it). Only the partners whose
+    # score saves are on this page are looked up, so the page costs the same at any size.
     statements = {(stage.key, s.key) for stage in roadmap.stages for s in stage.statements}
-    submitted = submissions_of(db, member.partnership.id)
+    saves = [e for e, _ in rows if e.action == "answer.saved" and e.after]
+    scopes = {e.after.get("scope") for e in saves} - {None, member.partner.id}
+    submitted = (
+        submissions_of(db, member.partnership.id, [member.partner.id, *scopes]) if scopes else set()
+    )
     withheld = {
-        e.id
-        for e, _ in rows
-        if e.action == "answer.saved"
-        and withhold_score(e.after, statements, submitted, member.partner.id)
+        e.id for e in saves if withhold_score(e.after, statements, submitted, member.partner.id)
     }
     items = [
         AuditEventOut(

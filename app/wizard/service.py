@@ -353,15 +353,17 @@ def readiness_scores(
     return [(stage, key, scope, value) for stage, key, scope, value in rows]
 
 
-def submissions_of(db: Session, partnership_id: str) -> set[tuple[str, str]]:
-    """(stage key, partner id) for every partner that has submitted its scores for a stage
-    (plain rows on the session's connection: a row per partner and stage, no ORM needed)."""
-    rows = db.connection().execute(
-        sa.select(col(ScoreSubmission.stage_key), col(ScoreSubmission.partner_id)).where(
-            col(ScoreSubmission.partnership_id) == partnership_id
-        )
+def submissions_of(
+    db: Session, partnership_id: str, partner_ids: Collection[str] | None = None
+) -> set[tuple[str, str]]:
+    """(stage key, partner id) for every partner (or each of `partner_ids`) that has submitted
+    its scores for a stage (plain rows on the session's connection: no ORM needed)."""
+    query = sa.select(col(ScoreSubmission.stage_key), col(ScoreSubmission.partner_id)).where(
+        col(ScoreSubmission.partnership_id) == partnership_id
     )
-    return {(stage, partner) for stage, partner in rows}
+    if partner_ids is not None:
+        query = query.where(col(ScoreSubmission.partner_id).in_(list(partner_ids)))
+    return {(stage, partner) for stage, partner in db.connection().execute(query)}
 
 
 def active_partners(db: Session, partnership_id: str) -> list[tuple[Partner, Organisation]]:
