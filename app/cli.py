@@ -178,27 +178,33 @@ def cmd_remind(_args: argparse.Namespace) -> int:
 
 
 def cmd_agreement_verify(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from app.core.database import make_engine, session_scope
-    from app.export.build import verify
-    from app.export.schema import Agreement
+    from app.export.verification import NotAnAgreement, read_document, verify
 
     try:
-        exported = Agreement.model_validate_json(Path(args.file).read_bytes())
-    except (OSError, ValidationError) as exc:
+        data = read_document(Path(args.file).read_bytes())
+    except OSError as exc:
+        return _fail(f"{args.file} cannot be read: {exc}")
+    except NotAnAgreement as exc:
         return _fail(f"{args.file} is not an agreement export: {exc}")
-    engine = make_engine(get_settings().database_url)
+    from app.wizard.loader import load_roadmap
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    info = {"base_url": settings.base_url, "roadmap": load_roadmap(settings.roadmap_dir)}
     try:
-        with session_scope(engine, write=False) as db:
-            problems = verify(db, exported)
+        with session_scope(engine, write=False, info=info) as db:
+            problems = verify(db, data)
     finally:
         engine.dispose()
     if problems:
         for problem in problems:
             print(f"NOT VALID {problem}")
         return 1
-    print(f"valid: {len(exported.signoffs)} sign-off(s) and the audit chain head match")
+    print(
+        "valid: every field is as exported, the audit chain holds it and its head, and every "
+        "signature that counts matches the database"
+    )
     return 0
 
 
@@ -273,10 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
     agreement_verify = agreement_commands.add_parser(
         "verify",
         help="check an exported agreement against the database",
-        description="Recompute every hash in an exported agreement (JSON) against the database. "
-        "Exit 0 when valid; otherwise say which part is not and exit 1.",
+        description="Check an exported agreement (its JSON, or its PDF, which carries the JSON) "
+        "against the database: every field as exported, the export and the chain's head in the "
+        "audit chain, and every signature that counts against the content it was given for. "
+        "Exit 0 when valid; otherwise name each field or signature that is not, and exit 1.",
     )
-    agreement_verify.add_argument("file", help="the agreement's JSON export")
+    agreement_verify.add_argument("file", help="the agreement's JSON or PDF export")
     agreement_verify.set_defaults(handler=cmd_agreement_verify)
 
     commands.add_parser(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.deps import SessionDep
@@ -17,7 +17,8 @@ from app.core.problems import API_ERRORS
 from app.export import render
 from app.export.build import build
 from app.export.schema import Agreement, json_schema
-from app.export.service import document
+from app.export.service import document, issue
+from app.identity.deps import actor_of
 from app.partnerships.permissions import Member
 from app.wizard.deps import RoadmapDep
 
@@ -52,12 +53,21 @@ def agreement_schema() -> JSONResponse:
     summary="The agreement summary as JSON, PDF, Word (.docx) or OpenDocument (.odt)",
     response_class=Response,
 )
-def agreement_file(fmt: str, db: SessionDep, member: Member, roadmap: RoadmapDep) -> Response:
-    """Marked DRAFT until funding and every stage are agreed."""
+def agreement_file(
+    request: Request, fmt: str, db: SessionDep, member: Member, roadmap: RoadmapDep
+) -> Response:
+    """Marked DRAFT until funding and every stage are agreed. The first export of some content
+    is recorded, with its digest in the audit chain (`roadmap agreement verify` checks a file
+    against it); the PDF carries the JSON as an attachment."""
     if fmt not in FORMATS:
         raise HTTPException(404, "Formats: json, pdf, docx, odt")
     media_type, renderer = FORMATS[fmt]
-    agreement = build(db, member.partnership, roadmap)
+    agreement = issue(
+        db,
+        actor_of(request, member.principal),
+        build(db, member.partnership, roadmap),
+        user_id=member.principal.user.id,
+    )
     stamp = agreement.generated_at.strftime("%Y%m%d")
     filename = f"agreement-{member.partnership.id[:8]}-{stamp}.{fmt}"
     return Response(

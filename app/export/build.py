@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
-from app.audit.service import head_hash, verify_chain
-from app.core.canonical import content_hash
+from app.audit.service import GENESIS_HASH
 from app.core.database import utcnow
 from app.export.schema import (
     Agreement,
@@ -22,6 +21,7 @@ from app.export.schema import (
     SignOffEntry,
     StageEntry,
 )
+from app.export.service import EXPORTED
 from app.funding.formula import percent
 from app.funding.service import state as funding_state
 from app.identity.models import User
@@ -29,7 +29,7 @@ from app.partnerships.models import Partnership
 from app.partnerships.service import partner_names
 from app.readiness import service as readiness
 from app.risks.service import list_risks
-from app.signatures.models import FUNDING, Decision, Signature
+from app.signatures.models import FUNDING, Decision
 from app.signatures.service import history, statuses
 from app.wizard.definition import Roadmap
 from app.wizard.models import SHARED_SCOPE
@@ -38,16 +38,31 @@ from app.wizard.service import shared_answers
 
 HOW_TO_VERIFY = (
     "Every change in the partnership is an audit event carrying the SHA-256 of the event before "
-    "it, so the last event's hash (above) fixes the whole history up to this document. To check "
-    "that this document matches the service's records, run `roadmap agreement verify FILE.json` "
-    "on the service with the JSON export: it recomputes each sign-off's content hash and checks "
-    "that the audit chain is intact and contains this head. `roadmap audit verify --partnership "
-    "ID` checks the chain alone."
+    "it, so the head event's hash (above) fixes the whole history up to this document. Exporting "
+    "recorded this document's own SHA-256 in that chain. To check the document, run `roadmap "
+    "agreement verify FILE` on the service with the JSON export or the PDF (which carries the "
+    "JSON): it names any field that differs from what was exported, checks that the chain is "
+    "intact and holds this export and its head, and recomputes what each signature that counts "
+    "was given for from the service's records. `roadmap audit verify --partnership ID` checks "
+    "the chain alone."
 )
 
 
 def _money(value: Any) -> str:
     return format(value, "f")
+
+
+def content_head(db: Session, chain: str) -> tuple[int, str]:
+    """The position and hash of the newest event in the partnership's chain that is not an
+    export: what the agreement says fixes its history. Exports are left out because recording
+    one would otherwise change the document it records (and the next export, and so on)."""
+    found = db.exec(
+        select(AuditEvent.position, AuditEvent.hash)
+        .where(AuditEvent.chain == chain, AuditEvent.action != EXPORTED)
+        .order_by(col(AuditEvent.position).desc())
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found else (0, GENESIS_HASH)
 
 
 def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
@@ -111,7 +126,7 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
     snapshots = readiness.snapshots(db, partnership.id)
     latest = snapshots[0] if snapshots else None
     data = latest.data if latest else readiness.to_data(assessment, per_partner=False)
-    events = db.exec(select(func.count()).where(AuditEvent.chain == partnership.id)).one()
+    head_position, head = content_head(db, partnership.id)
     return Agreement(
         partnership_id=partnership.id,
         name=partnership.name,
@@ -177,50 +192,8 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
         ),
         audit=AuditEntry(
             chain=partnership.id,
-            head_hash=head_hash(db, partnership.id),
-            events=events,
+            head_hash=head,
+            events=head_position,
             how_to_verify=HOW_TO_VERIFY,
         ),
     )
-
-
-def verify(db: Session, exported: Agreement) -> list[str]:
-    """Check an exported agreement against the database; empty when every part is valid."""
-    problems: list[str] = []
-    if db.get(Partnership, exported.partnership_id) is None:
-        return [f"partnership {exported.partnership_id}: not in this database"]
-    rows = {
-        (s.partner_id, s.subject, s.role.value, s.content_hash): s
-        for s in history(db, exported.partnership_id)
-    }
-    for entry in exported.signoffs:
-        row: Signature | None = rows.get(
-            (
-                entry.partner_id,
-                FUNDING if entry.kind == "funding" else entry.stage or "",
-                entry.role,
-                entry.content_hash,
-            )
-        )
-        where = f"sign-off by {entry.person} ({entry.organisation}, {entry.role}"
-        where += f", {entry.stage})" if entry.stage else ")"
-        if row is None:
-            problems.append(f"{where}: no such sign-off with hash {entry.content_hash}")
-        elif content_hash(row.content) != entry.content_hash:
-            problems.append(f"{where}: the signed content no longer matches its hash")
-    broken = verify_chain(db, exported.partnership_id)
-    if broken is not None:
-        problems.append(f"audit trail: {broken}")
-    head = db.exec(
-        select(AuditEvent).where(
-            AuditEvent.chain == exported.partnership_id, AuditEvent.hash == exported.audit.head_hash
-        )
-    ).first()
-    if head is None:
-        problems.append(f"audit trail: no event has the head hash {exported.audit.head_hash}")
-    elif head.position != exported.audit.events:
-        problems.append(
-            f"audit trail: the head hash is event {head.position}, but the document "
-            f"counts {exported.audit.events} events"
-        )
-    return problems

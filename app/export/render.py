@@ -59,6 +59,7 @@ from app.export.schema import Agreement, AnswerEntry, FundingRowEntry, PartnerEn
 from app.funding.formula import METHOD_LABELS, Method
 
 TEMPLATE = "export/agreement.html"
+ATTACHMENT = "agreement.json"  # the JSON export, carried inside the PDF
 DRAFT = "DRAFT"
 POINTER = "full text in Appendix A"
 # The body must fit four A4 pages, so the more answers the roadmap asks for (about 90 shared ones
@@ -484,13 +485,22 @@ def to_html(agreement: Agreement) -> str:
 
 def to_pdf(agreement: Agreement) -> bytes:
     """The agreement summary as a tagged A4 PDF (WeasyPrint; takes seconds: run it in a thread)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # slow import: only when needed
+    from weasyprint import HTML, Attachment  # type: ignore[import-untyped]  # slow: when needed
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     # The document is self-contained; refusing every URL means a crafted answer can never make
     # the server fetch anything (no file://, no internal addresses).
     fetcher = URLFetcher(allowed_protocols=())
-    pdf = HTML(string=to_html(agreement), url_fetcher=fetcher).write_pdf(pdf_tags=True)
+    # The PDF carries the JSON export, so that `roadmap agreement verify` checks a PDF as
+    # thoroughly as the JSON: every field of it, not only what the pages show.
+    data = Attachment(
+        string=to_json(agreement).decode("utf-8"),
+        name=ATTACHMENT,
+        description="The agreement as data: check it with `roadmap agreement verify`",
+    )
+    pdf = HTML(string=to_html(agreement), url_fetcher=fetcher).write_pdf(
+        pdf_tags=True, attachments=[data]
+    )
     return bytes(pdf)
 
 

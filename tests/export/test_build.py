@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.cli import main as cli
 from app.core.settings import get_settings
-from app.export.build import build, verify
+from app.export.build import build
 from app.signatures.models import Signature as SignOff
 from tests.factories import enter_populations as _inputs
 from tests.factories import fill_stage, sign_stage
@@ -47,7 +47,6 @@ def test_the_agreement_carries_partners_funding_signoffs_and_the_chain_head(
     assert len([s for s in agreement.signoffs if s.kind == "funding" and s.counts]) == 6
     assert agreement.draft  # the nine stages are not agreed yet
     assert len(agreement.stages) == 9
-    assert verify(db, agreement) == []
 
 
 @pytest.fixture
@@ -86,7 +85,8 @@ def test_roadmap_agreement_verify_valid_then_tampered(
     stage_entry["content_hash"] = "f" * 64
     path.write_text(json.dumps(document))
     assert cli(["agreement", "verify", str(path)]) == 1
-    assert f"no such sign-off with hash {'f' * 64}" in capsys.readouterr().out
+    index = document["signoffs"].index(stage_entry)
+    assert f"changed signoffs[{index}].content_hash" in capsys.readouterr().out
 
     path.write_bytes(exported.content)
     with db.begin():
@@ -96,7 +96,7 @@ def test_roadmap_agreement_verify_valid_then_tampered(
             .values(content={"changed": "behind the service's back"})
         )
     assert cli(["agreement", "verify", str(path)]) == 1
-    assert "no longer matches its hash" in capsys.readouterr().out
+    assert "its stored content no longer matches its hash" in capsys.readouterr().out
 
 
 def test_the_schema_is_published_and_the_export_validates(client: TestClient, db: Session) -> None:
