@@ -62,16 +62,16 @@ def agreement_file(
     if fmt not in FORMATS:
         raise HTTPException(404, "Formats: json, pdf, docx, odt")
     media_type, renderer = FORMATS[fmt]
-    agreement = issue(
+    issued = issue(
         db,
         actor_of(request, member.principal),
         build(db, member.partnership, roadmap),
         user_id=member.principal.user.id,
     )
-    stamp = agreement.generated_at.strftime("%Y%m%d")
+    stamp = issued.agreement.generated_at.strftime("%Y%m%d")
     filename = f"agreement-{member.partnership.id[:8]}-{stamp}.{fmt}"
     return Response(
-        document(db, agreement, fmt, renderer),
+        document(db, issued, fmt, renderer),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

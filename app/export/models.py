@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -30,13 +29,14 @@ class RenderedAgreement(SQLModel, table=True):
 
 
 class AgreementExport(SQLModel, table=True):
-    """An agreement as it was exported: what it said, and the digests that identify it.
+    """An agreement as it was exported: what it said, and the digest that identifies it.
 
     The first export of some content records it here and in the audit chain (whose entries a
     database editor cannot forge); the same content exported again is the same document, with
     the same generation time, so it needs no second record. `roadmap agreement verify` finds the
     record a file claims to be, names every field the file changed, and checks the record
-    against the audit chain.
+    against the audit chain. `content` is the canonical JSON the digest was computed from
+    (everything but the generation time), compressed: a 400-partner agreement is megabytes.
     """
 
     __tablename__ = "agreement_export"
@@ -44,9 +44,8 @@ class AgreementExport(SQLModel, table=True):
 
     id: str = id_field()
     partnership_id: str = Field(foreign_key="partnership.id", index=True, max_length=32)
-    content_digest: str = Field(max_length=64)  # what it says, without when it was generated
-    document_digest: str = Field(max_length=64, unique=True)  # the whole document's SHA-256
+    content_digest: str = Field(max_length=64, index=True)  # SHA-256 of the canonical content
     generated_at: datetime = timestamp_field(nullable=False)
-    content: Any = Field(sa_type=sa.JSON)  # the whole document, as canonical JSON data
+    content: bytes = Field(sa_type=sa.LargeBinary)  # zlib(canonical JSON without generated_at)
     exported_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
     created_at: datetime = created_at_field()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, with_config
+from typing_extensions import TypedDict
 
 SCHEMA_VERSION = "1"
 
@@ -44,9 +45,16 @@ class SignOffEntry(Strict):
     person: str
     organisation: str
     partner_id: str
-    signed_at: datetime
+    signed_at: datetime = Field(description="When the decision was made (signed or declined)")
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    counts: bool
+    counts: bool = Field(description="Only a current signature counts")
+    state: str = Field(
+        default="current",
+        description='"current", "superseded" (the content changed after), "revoked" or "declined"',
+    )
+    reason: str | None = Field(
+        default=None, description="Why it was declined or revoked, as the person gave it"
+    )
 
 
 class FundingRowEntry(Strict):
@@ -59,6 +67,9 @@ class FundingRowEntry(Strict):
 
 
 class FundingEntry(Strict):
+    terms: list[AnswerEntry] = Field(
+        default_factory=list, description="The Day 1 terms, as the CEOs and CFOs signed them"
+    )
     method: str | None
     agreed: bool
     content_hash: str
@@ -67,6 +78,50 @@ class FundingEntry(Strict):
     years: int | None
     rows: list[FundingRowEntry]
     grand_total: str | None
+
+
+class PartnerFiguresEntry(Strict):
+    population: str | None
+    driver: str | None
+    budget: str | None
+    percentage: str | None
+
+
+@with_config(ConfigDict(extra="forbid"))
+class ScoreEntry(TypedDict):
+    """A readiness score (0 to 4; null when not scored) with its evidence. A plain dict, not a
+    model: a large partnership's export has tens of thousands of them."""
+
+    score: int | None
+    evidence: str | None
+    evidence_url: str | None
+    valid_until: str | None
+
+
+class PartnerStageEntry(Strict):
+    stage: str
+    answers: dict[str, str] = Field(
+        description="The partner's own questions: question key to the answer as people read "
+        "it (the questions are in `questions`)"
+    )
+    scores: dict[str, ScoreEntry] = Field(
+        description="Its readiness scores with their evidence, by statement key: only once "
+        "every partner has submitted theirs for the stage (partners score blind until then)"
+    )
+
+
+class PartnerRecordEntry(Strict):
+    partner_id: str
+    organisation: str
+    figures: PartnerFiguresEntry = Field(description="Its figures for the funding formula")
+    stages: list[PartnerStageEntry]
+
+
+class QuestionEntry(Strict):
+    stage: str
+    key: str
+    text: str
+    kind: str = Field(description='"question" (a partner answers it) or "statement" (scored)')
 
 
 class RiskEntry(Strict):
@@ -111,6 +166,14 @@ class Agreement(Strict):
     stages: list[StageEntry]
     signoffs: list[SignOffEntry]
     funding: FundingEntry
+    questions: list[QuestionEntry] = Field(
+        default_factory=list,
+        description="The questions each partner answers for itself, and the readiness "
+        "statements, that `partner_records` refer to by key",
+    )
+    partner_records: list[PartnerRecordEntry] = Field(
+        default_factory=list, description="Each partner's own answers, scores and figures"
+    )
     risks: list[RiskEntry]
     readiness: ReadinessEntry
     audit: AuditEntry

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,10 +20,10 @@ from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
 from app.audit.service import GENESIS_HASH, verify_chain
-from app.core.canonical import content_hash
+from app.core.canonical import canonical_json, content_hash, sha256_hex
 from app.export.models import AgreementExport
 from app.export.render import ATTACHMENT
-from app.export.service import EXPORTED
+from app.export.service import EXPORTED, generated_text
 from app.funding.signing import FUNDING_SOURCE
 from app.identity.models import User
 from app.partnerships.models import Partnership
@@ -97,23 +98,36 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _digest(data: dict[str, Any]) -> str | None:
+def _content_digest(data: dict[str, Any]) -> str | None:
+    """The digest of a file's content as `issue` computes it (all but `generated_at`)."""
     try:
-        return content_hash(data)
+        return sha256_hex(canonical_json({k: v for k, v in data.items() if k != "generated_at"}))
     except (TypeError, ValueError):
         return None  # a float or other non-canonical value: it was never exported like that
 
 
+def recorded_content(export: AgreementExport) -> dict[str, Any]:
+    """The whole document as it was exported: its stored content and its generation time."""
+    content = json.loads(zlib.decompress(export.content))
+    return {**content, "generated_at": _generated(export)}
+
+
+def _generated(export: AgreementExport) -> str:
+    return generated_text(export.generated_at)
+
+
 def _recorded(db: Session, data: dict[str, Any]) -> tuple[AgreementExport | None, list[str]]:
-    """The export the file is (exactly), or else the nearest recorded export and how the file
-    differs from it."""
-    digest = _digest(data)
-    if digest is not None:
-        exact = db.exec(
-            select(AgreementExport).where(AgreementExport.document_digest == digest)
-        ).first()
-        if exact is not None:
-            return exact, []
+    """The export the file claims to be, and every field in which the file differs from it:
+    found by the digest of its content, or else the nearest recorded export."""
+    digest = _content_digest(data)
+    exact = (
+        db.exec(select(AgreementExport).where(AgreementExport.content_digest == digest)).first()
+        if digest is not None
+        else None
+    )
+    if exact is not None:
+        changes = changed_fields(recorded_content(exact), data)  # its generation time, say
+        return exact, [f"changed {c}" for c in changes]
     pid = data.get("partnership_id")
     candidates = list(
         db.exec(select(AgreementExport).where(AgreementExport.partnership_id == pid)).all()
@@ -127,15 +141,16 @@ def _recorded(db: Session, data: dict[str, Any]) -> tuple[AgreementExport | None
             for e in db.exec(
                 select(AgreementExport).order_by(col(AgreementExport.created_at).desc()).limit(500)
             )
-            if e.content.get("generated_at") == generated
+            if _generated(e) == generated
         ]
     if not candidates:
         return None, [
             f"no export of partnership {pid!r} is recorded in this database: the file was not "
             "exported by this service, or it was changed"
         ]
-    nearest = min(candidates, key=lambda e: len(changed_fields(e.content, data)))
-    changes = changed_fields(nearest.content, data)
+    contents = {e.id: recorded_content(e) for e in candidates}
+    nearest = min(candidates, key=lambda e: len(changed_fields(contents[e.id], data)))
+    changes = changed_fields(contents[nearest.id], data)
     shown = [f"changed {c}" for c in changes[:MOST_CHANGES]]
     if len(changes) > MOST_CHANGES:
         shown.append(f"and {len(changes) - MOST_CHANGES} more changed fields")
@@ -145,7 +160,7 @@ def _recorded(db: Session, data: dict[str, Any]) -> tuple[AgreementExport | None
 def _in_chain(db: Session, export: AgreementExport) -> list[str]:
     """The recorded export is the one the audit chain recorded, and is what it says it is."""
     problems = []
-    if content_hash(export.content) != export.document_digest:
+    if sha256_hex(zlib.decompress(export.content)) != export.content_digest:
         problems.append("the recorded export was changed in the database since it was exported")
     events = db.exec(
         select(AuditEvent.after).where(
@@ -154,10 +169,11 @@ def _in_chain(db: Session, export: AgreementExport) -> list[str]:
             AuditEvent.object_id == export.id,
         )
     ).all()
-    if not any((after or {}).get("document_digest") == export.document_digest for after in events):
+    wanted = {"content_digest": export.content_digest, "generated_at": _generated(export)}
+    if not any({k: (after or {}).get(k) for k in wanted} == wanted for after in events):
         problems.append(
-            "the audit chain has no record of this export with this digest: the export record "
-            "was added or changed in the database behind the service's back"
+            "the audit chain has no record of this export with this digest and time: the "
+            "export record was added or changed in the database behind the service's back"
         )
     return problems
 
@@ -228,7 +244,7 @@ def verify(db: Session, data: dict[str, Any]) -> list[str]:
     if export is None:
         return problems
     problems += _in_chain(db, export)
-    problems += _head(db, export.partnership_id, export.content.get("audit"))
+    problems += _head(db, export.partnership_id, recorded_content(export).get("audit"))
     partnership = db.get(Partnership, export.partnership_id)
     if partnership is None:
         return [*problems, f"partnership {export.partnership_id}: not in this database"]
