@@ -70,6 +70,10 @@ MAX_ANSWER_CHARACTERS = 400
 SUMMARY_DESCRIPTION_CHARACTERS = 240
 # Beyond this many partners the summary table would pass half a page: the rest are in Appendix C.
 SUMMARY_PARTNERS = 8
+# Up to this many partners the documents print each partner's own answers and readiness evidence
+# (Appendix G); beyond it that appendix would run to hundreds of pages, and points to the JSON
+# export, which has it all (and which the PDF carries inside it).
+ANNEX_PARTNERS = 12
 # More year columns than this will not fit across a portrait page, so years go in several tables.
 YEARS_PER_TABLE = 4
 # A4 less the Word and OpenDocument side margins (18 mm each), for their table column widths.
@@ -193,6 +197,20 @@ class SimpleTable:
 
 
 @dataclass(frozen=True)
+class PartnerStage:
+    title: str
+    answers: list[tuple[str, str]]  # (question, answer)
+    scores: list[tuple[str, str]]  # (statement, score and evidence)
+
+
+@dataclass(frozen=True)
+class PartnerAnnex:
+    organisation: str
+    figures: str
+    stages: list[PartnerStage]
+
+
+@dataclass(frozen=True)
 class View:
     title: str
     meta: list[tuple[str, str]]
@@ -204,9 +222,13 @@ class View:
     verdict: str
     verdict_detail: str
     stages: list[StageView]
+    terms: list[BodyItem]  # the Day 1 terms, cut like the stages' answers
     signoffs: SimpleTable
     funding_facts: list[tuple[str, str]]
     funding_tables: list[SimpleTable]
+    figures: SimpleTable
+    annex: list[PartnerAnnex]
+    annex_left_out: int  # partners whose answers are only in the JSON (a large partnership)
     risks: SimpleTable
     readiness_facts: list[tuple[str, str]]
     readiness: SimpleTable
@@ -230,7 +252,7 @@ def _stage_status(stage: StageEntry) -> str:
 
 
 def _answer_limit(agreement: Agreement) -> int:
-    count = sum(len(s.shared_answers) for s in agreement.stages)
+    count = sum(len(s.shared_answers) for s in agreement.stages) + len(agreement.funding.terms)
     share = BODY_CHARACTERS // max(count, 1)
     return max(MIN_ANSWER_CHARACTERS, min(MAX_ANSWER_CHARACTERS, share))
 
@@ -309,6 +331,90 @@ def _body(agreement: Agreement) -> list[StageView]:
     return views
 
 
+def _terms(agreement: Agreement) -> list[BodyItem]:
+    limit = _answer_limit(agreement)
+    items = []
+    for answer in agreement.funding.terms:
+        text, cut = shorten(answer.answer, limit)
+        items.append(BodyItem(answer.question, text, cut, f"term-{answer.key}"))
+    return items
+
+
+STATES = {
+    "current": "Current: counts",
+    "superseded": "Superseded: the content changed",
+    "revoked": "Revoked",
+    "declined": "Declined",
+}
+
+
+def _state(state: str, reason: str | None) -> str:
+    words = STATES.get(state, _sentence(state))
+    return f"{words}: {reason}" if reason and state in {"revoked", "declined"} else words
+
+
+def _figures(agreement: Agreement) -> SimpleTable:
+    names = {p.partner_id: p.organisation for p in agreement.partners}
+    return SimpleTable(
+        caption="Each partner's figures for the funding formula",
+        headers=["Partner", "Population", "Driver figure", "Budget", "Fixed percentage"],
+        rows=[
+            [
+                names.get(r.partner_id, r.organisation),
+                r.figures.population or "Not entered",
+                r.figures.driver or "Not entered",
+                money(r.figures.budget) if r.figures.budget else "Not entered",
+                percent(r.figures.percentage) if r.figures.percentage else "Not entered",
+            ]
+            for r in agreement.partner_records
+        ],
+        numeric={1, 2, 3, 4},
+        widths=[36, 16, 16, 16, 16],
+    )
+
+
+def _score_words(score: Any) -> str:
+    if score.get("score") is None:
+        return "Not scored"
+    words = [f"{score['score']} of 4"]
+    for key, lead in (("evidence", ""), ("evidence_url", ""), ("valid_until", "valid until ")):
+        if score.get(key):
+            words.append(f"{lead}{score[key]}")
+    return "; ".join(words)
+
+
+def _annex(agreement: Agreement) -> tuple[list[PartnerAnnex], int]:
+    records = agreement.partner_records
+    if len(records) > ANNEX_PARTNERS:
+        return [], len(records)
+    texts = {(q.stage, q.key): q.text for q in agreement.questions}
+    titles = {s.key: s.title for s in agreement.stages}
+    annex = []
+    for r in records:
+        stages = [
+            PartnerStage(
+                title=titles.get(s.stage, _label(s.stage)),
+                answers=[(texts.get((s.stage, k), k), a) for k, a in s.answers.items()],
+                scores=[(texts.get((s.stage, k), k), _score_words(v)) for k, v in s.scores.items()],
+            )
+            for s in r.stages
+            if s.answers or s.scores
+        ]
+        f = r.figures
+        figures = ", ".join(
+            f"{name} {value}"
+            for name, value in (
+                ("population", f.population),
+                ("driver", f.driver),
+                ("budget", money(f.budget) if f.budget else None),
+                ("fixed percentage", percent(f.percentage) if f.percentage else None),
+            )
+            if value
+        )
+        annex.append(PartnerAnnex(r.organisation, figures or "none entered", stages))
+    return annex, 0
+
+
 def _signoffs(agreement: Agreement) -> SimpleTable:
     titles = {s.key: s.title for s in agreement.stages}
     rows = [
@@ -318,17 +424,17 @@ def _signoffs(agreement: Agreement) -> SimpleTable:
             s.organisation,
             "Day 1 funding" if s.kind == "funding" else titles.get(s.stage or "", s.stage or ""),
             when(s.signed_at),
-            "Yes" if s.counts else "No",
+            _state(s.state, s.reason),
             s.content_hash,
         ]
         for s in agreement.signoffs
     ]
     return SimpleTable(
-        caption="Sign-off register",
-        headers=["Person", "Role", "Organisation", "Signed", "When", "Counts", "Content hash"],
+        caption="Sign-off register: every signature, of which only current ones count",
+        headers=["Person", "Role", "Organisation", "Subject", "When", "State", "Content hash"],
         rows=rows,
         mono={6},
-        widths=[13, 10, 17, 13, 15, 7, 25],
+        widths=[12, 9, 15, 12, 14, 14, 24],
     )
 
 
@@ -420,6 +526,7 @@ def _view(agreement: Agreement) -> View:
     verdict, verdict_detail = _verdict(a)
     f = a.funding
     funding_tables = _funding_tables(a)
+    annex, annex_left_out = _annex(a)
     return View(
         title=f"Agreement summary: {a.name}",
         meta=[
@@ -435,6 +542,7 @@ def _view(agreement: Agreement) -> View:
         verdict=verdict,
         verdict_detail=verdict_detail,
         stages=_body(a),
+        terms=_terms(a),
         signoffs=_signoffs(a),
         funding_facts=[
             ("Method", _method(f.method)),
@@ -446,6 +554,9 @@ def _view(agreement: Agreement) -> View:
             ("Content hash", f.content_hash or "None"),
         ],
         funding_tables=funding_tables,
+        figures=_figures(a),
+        annex=annex,
+        annex_left_out=annex_left_out,
         risks=_risks(a),
         readiness_facts=[
             ("Collected", when(a.readiness.collected_at)),
@@ -474,13 +585,36 @@ def _segments(text: str) -> list[tuple[str, bool]]:
     return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
 
 
+TERMS_HEADING = "Day 1 \N{EN DASH} the funding terms"
+TERMS_STATUS = "Agreed: signed by every partner's chief executive and chief finance officer."
+TERMS_NOT_AGREED = "Not yet agreed by every partner's chief executive and chief finance officer."
+ANNEX_HEADING = "Appendix G: Each partner's answers and readiness evidence"
+
+
+def annex_pointer(partners: int) -> str:
+    return (
+        f"With {partners} partners, each partner's own answers, readiness scores and evidence "
+        f"are in the JSON export (which this PDF also carries inside it, as {ATTACHMENT}), "
+        "rather than in hundreds of pages here."
+    )
+
+
 # --- HTML and PDF ------------------------------------------------------------------------------
 
 
 def to_html(agreement: Agreement) -> str:
     """The agreement summary as one standalone print HTML document (for the PDF and previews)."""
     template = environment().get_template(TEMPLATE)
-    return template.render(a=agreement, v=_view(agreement), pointer=POINTER)
+    return template.render(
+        a=agreement,
+        v=_view(agreement),
+        pointer=POINTER,
+        terms_heading=TERMS_HEADING,
+        terms_status=TERMS_STATUS,
+        terms_not_agreed=TERMS_NOT_AGREED,
+        annex_heading=ANNEX_HEADING,
+        annex_pointer=annex_pointer,
+    )
 
 
 def to_pdf(agreement: Agreement) -> bytes:
@@ -566,6 +700,16 @@ def _blocks(agreement: Agreement) -> Iterator[Block]:
             )
         else:
             yield Para("No shared answers.")
+    yield Heading(2, TERMS_HEADING)
+    yield Para(TERMS_STATUS if agreement.funding.agreed else TERMS_NOT_AGREED, style="small")
+    if v.terms:
+        yield SimpleTable(
+            caption="Agreed position: the Day 1 terms",
+            headers=["Term", "Answer"],
+            rows=[
+                [i.question, i.answer + (f" ({POINTER})" if i.truncated else "")] for i in v.terms
+            ],
+        )
     yield Heading(1, "Appendices", page_break=True)
     yield Heading(2, "Appendix A: Full answers")
     yield Para("", bold_lead="The service and its scope")
@@ -578,11 +722,18 @@ def _blocks(agreement: Agreement) -> Iterator[Block]:
             yield Para("", bold_lead=answer.question)
             for paragraph in _paragraphs(answer.answer) or [""]:
                 yield Para(paragraph)
+    yield Heading(3, TERMS_HEADING)
+    for answer in agreement.funding.terms:
+        yield Para("", bold_lead=answer.question)
+        for paragraph in _paragraphs(answer.answer) or [""]:
+            yield Para(paragraph)
     yield Heading(2, "Appendix B: Sign-off register")
     yield v.signoffs if v.signoffs.rows else Para("No one has signed yet.")
     yield Heading(2, "Appendix C: Funding")
     yield from _facts(v.funding_facts)
     yield from v.funding_tables
+    if v.figures.rows:
+        yield v.figures
     yield Heading(2, "Appendix D: Risk register")
     yield v.risks if v.risks.rows else Para("No risks are recorded.")
     yield Heading(2, "Appendix E: Readiness snapshot")
@@ -597,6 +748,16 @@ def _blocks(agreement: Agreement) -> Iterator[Block]:
     yield Heading(3, "How to verify")
     for paragraph in _paragraphs(agreement.audit.how_to_verify):
         yield Para(paragraph, style="code")
+    yield Heading(2, ANNEX_HEADING)
+    if v.annex_left_out:
+        yield Para(annex_pointer(v.annex_left_out))
+    for partner in v.annex:
+        yield Heading(3, partner.organisation)
+        yield Para(partner.figures, bold_lead="Funding figures: ")
+        for stage in partner.stages:
+            yield Para("", bold_lead=stage.title)
+            for question, text in [*stage.answers, *stage.scores]:
+                yield Para(text, bold_lead=f"{question} ", style="small")
 
 
 # --- Word ---------------------------------------------------------------------------------------

@@ -20,6 +20,10 @@ from app.export.schema import (
     FundingEntry,
     FundingRowEntry,
     PartnerEntry,
+    PartnerFiguresEntry,
+    PartnerRecordEntry,
+    PartnerStageEntry,
+    QuestionEntry,
     ReadinessEntry,
     RiskEntry,
     SignOffEntry,
@@ -179,9 +183,51 @@ def make_agreement(
                     signed_at=start - timedelta(days=2, minutes=i),
                     content_hash=_hash("funding", role, i, seed),
                     counts=role == "cfo" or i % 4 != 3,
+                    state="current" if role == "cfo" or i % 4 != 3 else "superseded",
                 )
             )
 
+    day1 = next(s for s in roadmap.stages if s.kind == "funding")
+    questions = [
+        QuestionEntry(stage=stage.key, key=q.key, text=q.label, kind="question")
+        for stage in roadmap.stages
+        for q in stage.questions
+        if q.scope == "partner"
+    ] + [
+        QuestionEntry(stage=stage.key, key=st.key, text=st.text, kind="statement")
+        for stage in roadmap.stages
+        for st in stage.statements
+    ]
+    records = [
+        PartnerRecordEntry(
+            partner_id=ids[i],
+            organisation=orgs[i],
+            figures=PartnerFiguresEntry(
+                population=str(50000 + 1000 * i), driver=None, budget=None, percentage=None
+            ),
+            stages=[
+                PartnerStageEntry(
+                    stage=stage.key,
+                    answers={
+                        q.key: _answer(rng, q)[:300]
+                        for q in stage.questions
+                        if q.scope == "partner"
+                    },
+                    scores={
+                        st.key: {
+                            "score": (i + k) % 5,
+                            "evidence": rng.choice(SENTENCES),
+                            "evidence_url": None,
+                            "valid_until": None,
+                        }
+                        for k, st in enumerate(stage.statements)
+                    },
+                )
+                for stage in roadmap.stages
+            ],
+        )
+        for i in range(partners)
+    ]
     weights = [100 + 37 * ((i * 7) % 11) for i in range(partners)]
     years = 3
     one_off, annual = Decimal("250000.00"), Decimal("1200000.00")
@@ -215,6 +261,11 @@ def make_agreement(
         stages=stages,
         signoffs=signoffs,
         funding=FundingEntry(
+            terms=[
+                AnswerEntry(key=q.key, question=q.label, answer=_answer(rng, q))
+                for q in day1.questions
+                if q.scope == "shared"
+            ],
             method="population",
             agreed=not draft,
             content_hash=_hash("funding", seed),
@@ -224,6 +275,8 @@ def make_agreement(
             rows=rows,
             grand_total=str(one_off + annual * years),
         ),
+        questions=questions,
+        partner_records=records,
         risks=[
             RiskEntry(
                 title=f"Risk {k + 1}: {rng.choice(SENTENCES)[:60]}",

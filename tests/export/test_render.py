@@ -91,8 +91,9 @@ def test_an_agreed_summary_has_no_draft_mark() -> None:
     assert not any("DRAFT" in page.extract_text() for page in pages)
 
 
-def test_summary_fits_half_a_page_and_body_four_pages(draft: Agreement) -> None:
-    document = _layout(draft)
+@pytest.mark.parametrize("partners", [3, 5, 50])
+def test_summary_fits_half_a_page_and_body_four_pages(partners: int) -> None:
+    document = _layout(make_agreement(partners, draft=True))
     half = document.pages[0].height / 2
     summary_page, summary_end = _where(document, "end-of-summary")
     assert summary_page == 0
@@ -114,6 +115,36 @@ def test_summary_of_many_partners_stays_within_half_a_page() -> None:
     page, end = _where(document, "end-of-summary")
     assert page == 0 and end <= document.pages[0].height / 2
     assert "And 5 more partners" in render.to_html(agreement)
+
+
+def test_every_document_has_the_day1_terms_every_signatures_state_and_each_partner(
+    draft: Agreement,
+) -> None:
+    """The terms the CEOs and CFOs signed are in the body; the register gives each signature's
+    state; each partner's own answers and evidence are in Appendix G (or, for a partnership
+    too large to print them, the appendix points to the JSON the PDF carries)."""
+    term = draft.funding.terms[0]
+    assert any(s.state == "superseded" for s in draft.signoffs)
+    record = draft.partner_records[1]
+    evidence = next(
+        v["evidence"] for st in record.stages for v in st.scores.values() if v["evidence"]
+    )
+    html = _flat(render.to_html(draft))
+    body = html.split('id="end-of-body"')[0]
+    assert _flat(str(escape(term.question))) in body
+    assert "Superseded: the content changed" in html
+    annex = html.split(str(escape(render.ANNEX_HEADING)))[1]
+    assert _flat(str(escape(record.organisation))) in annex
+    assert _flat(str(escape(evidence))) in annex
+    word = _docx_text(docx.Document(io.BytesIO(render.to_docx(draft))))
+    odt = teletype.extractText(load(io.BytesIO(render.to_odt(draft))).text)
+    for text in (word, odt):
+        flat = _flat(text)
+        assert _flat(term.question) in flat and "Superseded: the content changed" in flat
+        assert _flat(evidence) in flat.split(render.ANNEX_HEADING)[1]
+    many = make_agreement(render.ANNEX_PARTNERS + 1)
+    pointer = render.annex_pointer(render.ANNEX_PARTNERS + 1)
+    assert _flat(str(escape(pointer))) in _flat(render.to_html(many))
 
 
 # --- HTML ---------------------------------------------------------------------------------------
