@@ -767,3 +767,87 @@ def visible_to(assessment: Assessment, viewer: str) -> Assessment:
         a for a in assessment.actions if may_see(done, viewer, a.stage_key, a.partner_id)
     )
     return replace(assessment, stages=stages, drivers=drivers, actions=actions)
+
+
+# --- Where partners disagree ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """One partner's score on one statement, with its evidence."""
+
+    partner_id: str
+    name: str
+    score: int | None
+    evidence: str
+    evidence_url: str | None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A statement on which partners' scores differ: how far apart, and each partner's view."""
+
+    stage_key: str
+    stage_title: str
+    statement_key: str
+    statement_text: str
+    spread: int  # highest score less lowest
+    views: tuple[PartnerView, ...]  # lowest score first
+
+    @property
+    def scored(self) -> tuple[PartnerView, ...]:
+        return tuple(v for v in self.views if v.score is not None)
+
+
+def disagreements(
+    roadmap: Roadmap,
+    partners: Sequence[PartnerScores],
+    opened: Collection[str],
+    limit: int,
+) -> list[Disagreement]:
+    """The statements on which partners differ most, in the stages every partner has
+    submitted (`opened`: partners score blind until then): the widest spread first, then the
+    most partners away from the middle, then roadmap order; at most `limit`, and none where
+    all agree."""
+    found = []
+    order = 0
+    for stage in roadmap.stages:
+        if stage.key not in opened:
+            continue
+        for statement in stage.statements:
+            order += 1
+            views = []
+            for p in partners:
+                stored = p.scores.get((stage.key, statement.key))
+                views.append(
+                    PartnerView(
+                        p.partner_id,
+                        p.name,
+                        score_value(stored),
+                        str((stored or {}).get("evidence") or ""),
+                        (stored or {}).get("evidence_url") or None,
+                    )
+                )
+            values = [v.score for v in views if v.score is not None]
+            if len(values) < 2 or max(values) == min(values):
+                continue
+            middle = Fraction(sum(values), len(values))
+            distance = sum(abs(v - middle) for v in values)
+            views.sort(key=lambda v: (v.score is None, v.score, v.name, v.partner_id))
+            found.append(
+                (
+                    -(max(values) - min(values)),
+                    -distance,
+                    order,
+                    Disagreement(
+                        stage.key,
+                        stage.title,
+                        statement.key,
+                        statement.text,
+                        max(values) - min(values),
+                        tuple(views),
+                    ),
+                )
+            )
+    found.sort(key=lambda f: f[:3])
+    return [d for *_, d in found[:limit]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,10 +17,12 @@ from app.partnerships.service import partner_names
 from app.readiness.models import ReadinessSnapshot
 from app.readiness.scoring import (
     Assessment,
+    Disagreement,
     PartnerScores,
     Rag,
     action_plan,
     assess_figures,
+    disagreements,
     visible_to,
 )
 from app.risks.service import open_high_without_mitigation
@@ -125,6 +128,40 @@ def current(
         drivers_for=wanted,
     )
     return assessment if viewer is None else visible_to(assessment, viewer)
+
+
+DISAGREEMENTS = 10  # statements shown on the disagreement page
+
+
+@dataclass(frozen=True)
+class Differences:
+    """Where partners' readiness scores differ, in the dimensions every partner has submitted."""
+
+    disagreements: list[Disagreement]
+    opened: list[str]  # titles of the dimensions every active partner has submitted
+    waiting: list[str]  # titles of the dimensions some partner has not submitted yet
+
+
+def differences(
+    db: Session, partnership: Partnership, roadmap: Roadmap, limit: int = DISAGREEMENTS
+) -> Differences:
+    """The statements on which partners differ most, with each partner's score and evidence:
+    only in dimensions that every active partner has submitted (partners score blind)."""
+    partners = [
+        (pid, p.name)
+        for pid, p in partner_names(db, partnership.id).items()
+        if p.status is PartnerStatus.ACTIVE
+    ]
+    ids = [pid for pid, _ in partners]
+    submitted = submissions_of(db, partnership.id, ids)
+    dimensions = [s for s in roadmap.stages if s.kind == "dimension"]
+    opened = {s.key for s in dimensions if ids and all((s.key, pid) in submitted for pid in ids)}
+    scores = _scores(db, partnership.id, roadmap, partners, set(ids)) if opened else []
+    return Differences(
+        disagreements(roadmap, scores, opened, limit),
+        [s.title for s in dimensions if s.key in opened],
+        [s.title for s in dimensions if s.key not in opened],
+    )
 
 
 def _scores(

@@ -112,6 +112,28 @@ def readiness_page(
     )
 
 
+@router.get("/partnerships/{pid}/readiness/disagreements")
+def disagreements_page(
+    request: Request, db: SessionDep, member: Member, roadmap: RoadmapDep
+) -> Response:
+    """Where partners' scores differ most, each partner's score and evidence side by side:
+    the conversations the partnership needs before it is ready."""
+    return render(
+        request,
+        "readiness/disagreements.html",
+        {
+            "member": member,
+            "found": service.differences(db, member.partnership, roadmap),
+            "shown": SIDE_BY_SIDE,
+        },
+    )
+
+
+# Up to this many partners' views are listed in full under a statement; beyond, the lowest and
+# highest scorers (half each), and how many scored in between.
+SIDE_BY_SIDE = 12
+
+
 @router.post("/partnerships/{pid}/readiness/snapshots")
 def collect(request: Request, db: SessionDep, lead: Lead, roadmap: RoadmapDep) -> Response:
     """The lead collects and freezes the readiness as it stands."""
