@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections.abc import Collection
+
+from sqlmodel import Session, col, select
 
 from app.identity.models import Organisation, OrganisationKind, User
 from app.identity.passwords import check_strength, hash_password
@@ -59,3 +61,21 @@ def create_user(
     db.add(user)
     db.flush()
     return user
+
+
+def who(name: str, organisation: str) -> str:
+    """A person as every list of actions names them: "Priya Shah (Eastbrook Borough Council)".
+    Councils often have people with the same name; the organisation tells them apart."""
+    return f"{name} ({organisation})"
+
+
+def people_named(db: Session, user_ids: Collection[str]) -> dict[str, str]:
+    """Each person, by id, named with their organisation (`who`)."""
+    if not user_ids:
+        return {}
+    rows = db.exec(
+        select(User.id, User.name, Organisation.name)
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
+        .where(col(User.id).in_(list(user_ids)))
+    )
+    return {uid: who(name, organisation) for uid, name, organisation in rows}

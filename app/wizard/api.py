@@ -204,6 +204,7 @@ def answer_history(
             new_value=r.revision.new_value,
             changed_by=r.revision.changed_by,
             changed_by_name=r.author,
+            changed_by_organisation=r.organisation,
             changed_at=r.revision.changed_at,
         )
         for r in chosen

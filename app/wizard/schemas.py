@@ -251,6 +251,7 @@ class RevisionOut(BaseModel):
                     "new_value": ["revenues-benefits", "contact-centre"],
                     "changed_by": "1d0ffd6b11dc453e911b1ef4b1bd9fe1",
                     "changed_by_name": "Tom Okafor",
+                    "changed_by_organisation": "Northdale District Council",
                     "changed_at": "2026-11-22T10:15:00Z",
                 },
                 {
@@ -270,6 +271,7 @@ class RevisionOut(BaseModel):
                     },
                     "changed_by": "d500b1bde35e42369390d11e1caac836",
                     "changed_by_name": "Priya Shah",
+                    "changed_by_organisation": "Eastbrook Borough Council",
                     "changed_at": "2026-11-22T10:20:00Z",
                 },
             ]
@@ -281,6 +283,7 @@ class RevisionOut(BaseModel):
     new_value: Any
     changed_by: str
     changed_by_name: str
+    changed_by_organisation: str = Field(description="The organisation of the person")
     changed_at: datetime
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.core.database import UTCDateTime, lock, utcnow
 from app.identity.models import Organisation, User
+from app.identity.service import who
 from app.partnerships.models import Partner, PartnerStatus
 from app.wizard.blind import may_see
 from app.wizard.definition import Question, Roadmap, Stage, Statement
@@ -383,6 +384,11 @@ class Revision:
     revision: AnswerRevision
     answer: Answer
     author: str
+    organisation: str  # the author's
+
+    @property
+    def named(self) -> str:
+        return who(self.author, self.organisation)
 
 
 HISTORY_PAGE = 50
@@ -418,9 +424,10 @@ def revisions_of(
     ).first()
     open_scopes = [SHARED_SCOPE, reader_partner_id]
     query = (
-        select(AnswerRevision, Answer, User.name)
+        select(AnswerRevision, Answer, User.name, Organisation.name)
         .join(Answer, col(Answer.id) == AnswerRevision.answer_id)
         .join(User, col(User.id) == AnswerRevision.changed_by)
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
         .where(
             Answer.partnership_id == partnership_id,
             Answer.stage_key == stage.key,
@@ -444,7 +451,7 @@ def revisions_of(
             sa.tuple_(col(AnswerRevision.changed_at), col(AnswerRevision.id))
             < sa.tuple_(sa.literal(mark.changed_at, UTCDateTime()), sa.literal(mark.id))
         )
-    rows = [Revision(r, a, name) for r, a, name in db.exec(query)]
+    rows = [Revision(r, a, name, org) for r, a, name, org in db.exec(query)]
     following = rows[limit - 1].revision.id if len(rows) > limit else None
     return rows[:limit], following
 

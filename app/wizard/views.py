@@ -14,6 +14,7 @@ from app.core.flash import flash
 from app.core.forms import Form, FormData
 from app.core.templating import render
 from app.identity.deps import actor_of
+from app.identity.service import people_named
 from app.partnerships.models import Role
 from app.partnerships.permissions import Member
 from app.wizard import flows
@@ -81,16 +82,21 @@ class Conflict:
 
     theirs: Answer
     shown: str
+    by: str  # who saved theirs, with their organisation
 
 
-def _conflict(item: Question | Statement, theirs: Answer) -> Conflict:
+def _conflict(db: SessionDep, item: Question | Statement, theirs: Answer, user_id: str) -> Conflict:
     if isinstance(item, Statement):
         value = theirs.value or {}
         evidence = value.get("evidence") or value.get("evidence_url") or ""
         shown = f"Score {value.get('score')}: {evidence}"
     else:
         shown = display_value(item.type, theirs.value, _labels(item)) or "(no answer)"
-    return Conflict(theirs, shown)
+    if theirs.updated_by == user_id:
+        by = "You (in another window or tab)"
+    else:
+        by = people_named(db, [theirs.updated_by]).get(theirs.updated_by, "Someone else")
+    return Conflict(theirs, shown, by)
 
 
 def _page(
@@ -196,7 +202,7 @@ def _save_item(
             form.values[f"v:{item.key}"] = str(exc.current.version)
             return None
         form.values[f"v:{item.key}"] = str(exc.current.version)  # saving again keeps mine
-        return _conflict(item, exc.current)
+        return _conflict(db, item, exc.current, access.member.principal.user.id)
     form.values[f"v:{item.key}"] = str(saved.version)
     return None
 

@@ -439,7 +439,7 @@ def save_form(page: Page) -> None:
 def conflict_warning(page: Page, theirs: str) -> Locator:
     """The conflict shown on the business need answer: theirs above, the caller's in the box."""
     warning = item(page, "business-need").get_by_role("alert")
-    expect(warning).to_contain_text("Someone else changed this answer while you were editing it")
+    expect(warning).to_contain_text("changed this answer while you were editing it")
     expect(warning).to_contain_text(f"Their answer: {theirs}")
     return warning
 

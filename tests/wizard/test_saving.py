@@ -146,6 +146,10 @@ def test_a_stale_save_shows_both_answers_and_overwrites_nothing(
     assert "Someone else changed 1 answer" in soup.get_text()
     item = soup.find(id="item-business-need")
     assert "Their answer: Their wording" in item.get_text(" ", strip=True)
+    other_name = world.users["other_officer"].name
+    assert f"{other_name} (Eastbrook Borough Council) changed this answer" in item.get_text(
+        " ", strip=True
+    )
     assert item.find("textarea")["name"] == "business-need"
     assert "My wording" in item.find("textarea").get_text()
     assert soup.find(id="item-outcomes").find(class_="app-conflict") is None  # untouched by me
@@ -180,7 +184,7 @@ def test_htmx_saves_one_answer_and_reports_a_conflict(
     stale = client.post(
         url, data={"v:staff-transfer": "0", "staff-transfer": "no"}, headers=headers
     )
-    assert "Someone else changed this answer" in stale.text
+    assert "You (in another window or tab) changed this answer" in stale.text
     assert "Their answer: <strong>Yes</strong>" in stale.text
     assert _stored(db, world, "staff-transfer").value == "yes"  # type: ignore[union-attr]
     invalid = client.post(
@@ -223,7 +227,7 @@ def test_history_shows_who_changed_what_with_a_word_diff(client: TestClient, wor
         "far ",
         "Residents wait too long",
     ]
-    assert "Version 2, by Officer" in soup.get_text()
+    assert "Version 2, by Officer (Northdale District Council)" in soup.get_text()
 
 
 def test_history_comes_a_page_at_a_time(client: TestClient, db: Session, world: World) -> None:
