@@ -268,8 +268,8 @@ def verify_anchor(db: Session, exported: Mapping[str, Any]) -> ChainBreak | None
     position with the same hash, every event up to it intact. Events after it are the chain's
     own business (`verify_chain`).
     """
-    chain, position = exported["chain"], exported["position"]
-    hash_, seal_value = exported["hash"], exported["seal"]
+    chain, position = exported.get("chain"), exported.get("position")
+    hash_, seal_value = exported.get("hash"), exported.get("seal")
     if not (
         isinstance(chain, str)
         and isinstance(position, int)

@@ -93,3 +93,5 @@ def test_an_anchor_under_another_secret_key_says_so(
 def test_a_malformed_anchor_is_refused(db: Session, chain: str) -> None:
     with pytest.raises(ValueError, match="an anchor is"):
         verify_anchor(db, {**anchor(db, chain), "position": "7"})
+    with pytest.raises(ValueError, match="an anchor is"):
+        verify_anchor(db, {"chain": chain, "position": 1, "hash": "0" * 64})
