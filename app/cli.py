@@ -146,8 +146,31 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if breaks:
         for broken in breaks:
             print(f"BROKEN {broken}")
+        if any(broken.wrong_key for broken in breaks):
+            _fail(
+                "SECRET_KEY is not the key that sealed the audit trail: run this with the "
+                "SECRET_KEY the service runs with (a break reported with it is tampering)"
+            )
         return 1
     print(f"audit trail intact: {len(names)} chain(s) verified")
+    return 0
+
+
+def cmd_audit_seal(_args: argparse.Namespace) -> int:
+    from app.audit.service import seal_chains
+    from app.core.database import make_engine, session_scope
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with session_scope(engine, write=True) as db:
+            lines = seal_chains(db)
+    finally:
+        engine.dispose()
+    for line in lines:
+        print(line)
+    if any(line.startswith("NOT SEALED") for line in lines):
+        return 1
+    print("every audit chain has a sealed head")
     return 0
 
 
@@ -262,13 +285,22 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
     verify = audit_commands.add_parser(
         "verify",
-        help="recompute the audit hash chains",
+        help="recompute the audit hash chains and check their seals",
         description="Recompute every audit "
-        "event's hash and its link to the one before. Exit 0 when intact; otherwise name the "
-        "first broken event of each broken chain and exit 1.",
+        "event's hash and its link to the one before, check its seal and the chain's sealed "
+        "head with SECRET_KEY. Exit 0 when intact; otherwise name the first break of each "
+        "broken chain (chain and position) and exit 1.",
     )
     verify.add_argument("--partnership", help="verify only this partnership's chain")
     verify.set_defaults(handler=cmd_audit_verify)
+    audit_commands.add_parser(
+        "seal",
+        help="seal the chains written before sealing began (once, after upgrading)",
+        description="Give every audit chain written before sealing began a head sealed with "
+        "the SECRET_KEY in use, after checking it. Run once after upgrading, with the service's "
+        "SECRET_KEY. A chain whose events are sealed but whose head is missing is refused (its "
+        "head was deleted). Exit 0 when every chain has a sealed head.",
+    ).set_defaults(handler=cmd_audit_seal)
 
     agreement = commands.add_parser(
         "agreement", help="agreement summary commands", description="Agreement summary commands."

@@ -1,28 +1,37 @@
-"""Recording audit events in a hash chain, and verifying the chain later.
+"""Recording audit events in a sealed hash chain; verifying it lives in `app.audit.chain`.
 
 `record` notes an event in the caller's transaction; the events join their chains just before
 that transaction commits (`append_pending`), each chain under its own lock (a transaction-scoped
 advisory lock on PostgreSQL, the write lock on SQLite). Appending last keeps that lock for a
 moment instead of the whole transaction, so writes to one partnership do not queue behind each
-other's work. The unique (chain, position) constraint is the last line of defence: a fork can
-never be committed. A transaction that rolls back takes its noted events with it.
+other's work. Under the same lock each chain's sealed head moves to its new last event. The
+unique (chain, position) constraint is the last line of defence: a fork can never be
+committed. A transaction that rolls back takes its noted events with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from app.audit.chain import GENESIS_HASH as GENESIS_HASH
+from app.audit.chain import Anchor as Anchor
+from app.audit.chain import ChainBreak as ChainBreak
+from app.audit.chain import anchor as anchor
+from app.audit.chain import chains as chains
+from app.audit.chain import event_content, latest_event, stored_head, write_head
+from app.audit.chain import head_hash as head_hash
+from app.audit.chain import seal_chains as seal_chains
+from app.audit.chain import verify_anchor as verify_anchor
+from app.audit.chain import verify_chain as verify_chain
 from app.audit.models import SITE_CHAIN, AuditEvent
+from app.audit.sealing import EVENT, current_key, key_id, seal
 from app.core.canonical import content_hash
 from app.core.database import before_commit, lock, utcnow
-
-GENESIS_HASH = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -39,35 +48,6 @@ class Actor:
 
 
 SYSTEM = Actor(user_id=None, request_id="system")
-
-
-def event_content(event: AuditEvent) -> dict[str, Any]:
-    """What an event's hash covers: everything but its own id and hash."""
-    return {
-        "chain": event.chain,
-        "position": event.position,
-        "partnership_id": event.partnership_id,
-        "actor_id": event.actor_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "before": event.before,
-        "after": event.after,
-        "at": event.at.isoformat(),
-        "request_id": event.request_id,
-        "ip": event.ip,
-        "prev_hash": event.prev_hash,
-    }
-
-
-def _head(db: Session, chain: str) -> AuditEvent | None:
-    # LIMIT 1: without it the ORM would load the whole chain to return its first row.
-    return db.exec(
-        select(AuditEvent)
-        .where(AuditEvent.chain == chain)
-        .order_by(col(AuditEvent.position).desc())
-        .limit(1)
-    ).first()
 
 
 @dataclass(frozen=True)
@@ -112,20 +92,47 @@ def transaction_actor(db: Session) -> Actor | None:
     return pending[0].actor if pending else None
 
 
+@dataclass
+class _Tip:
+    """Where a chain's next event goes, and what becomes of the chain's head record."""
+
+    position: int
+    hash: str
+    head: Literal["move", "create", "none"]  # the existing record, a new chain's, or none
+
+
+def _tip(db: Session, chain: str) -> _Tip:
+    head = stored_head(db, chain)
+    if head is not None:
+        # From the head, not the newest row: after a deleted tail the next event would
+        # otherwise reuse the deleted positions and hide the gap.
+        return _Tip(head.position, head.hash, "move")
+    event = latest_event(db, chain)
+    if event is None:
+        return _Tip(0, GENESIS_HASH, "create")
+    # Events but no head: written before sealing began, or the head was deleted. Only
+    # `roadmap audit seal` may give such a chain a head (see `seal_chains`).
+    return _Tip(event.position, event.hash, "none")
+
+
 @before_commit(order=100)
 def append_pending(db: Session) -> None:
-    """Append the events noted in this transaction to their chains (a lock per chain)."""
+    """Append the events noted in this transaction to their chains (a lock per chain), seal
+    them, and move each chain's sealed head."""
     pending: list[_Pending] = db.info.pop(_PENDING, [])
-    heads: dict[str, AuditEvent | None] = {}
+    if not pending:
+        return
+    key = current_key()
+    tips: dict[str, _Tip] = {}
     for event in pending:
         chain = event.partnership_id or SITE_CHAIN
-        if chain not in heads:
+        if chain not in tips:
             lock(db, f"audit:{chain}")
-            heads[chain] = _head(db, chain)
-        head = heads[chain]
+            tips[chain] = _tip(db, chain)
+        tip = tips[chain]
         row = AuditEvent(
             chain=chain,
-            position=head.position + 1 if head else 1,
+            position=tip.position + 1,
             partnership_id=event.partnership_id,
             actor_id=event.actor.user_id,
             action=event.action,
@@ -136,67 +143,23 @@ def append_pending(db: Session) -> None:
             at=event.at,
             request_id=event.actor.request_id,
             ip=event.actor.ip,
-            prev_hash=head.hash if head else GENESIS_HASH,
+            prev_hash=tip.hash,
             hash="",
         )
         row.hash = content_hash(event_content(row))
+        row.seal = seal(key, EVENT, chain, row.position, row.hash)
+        row.key_id = key_id(key)
         db.add(row)
-        heads[chain] = row
-    if pending:
-        db.flush()
+        tip.position, tip.hash = row.position, row.hash
+    db.flush()
+    for chain, tip in tips.items():
+        if tip.head != "none":
+            write_head(db, key, chain, tip.position, tip.hash, new=tip.head == "create")
 
 
 @sa.event.listens_for(Session, "after_rollback")
 def _forget_pending(db: Session) -> None:
     db.info.pop(_PENDING, None)
-
-
-def head_hash(db: Session, chain: str) -> str:
-    """The hash of the newest event in `chain` (the genesis hash for an empty chain)."""
-    head = _head(db, chain)
-    return head.hash if head else GENESIS_HASH
-
-
-@dataclass(frozen=True)
-class ChainBreak:
-    """The first event at which a chain no longer verifies, and why."""
-
-    chain: str
-    position: int
-    event_id: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"chain {self.chain}: event {self.position} ({self.event_id}) {self.reason}"
-
-
-def _events(db: Session, chain: str) -> Iterator[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.chain == chain).order_by(col(AuditEvent.position))
-    yield from db.exec(query.execution_options(yield_per=500))
-
-
-def verify_chain(db: Session, chain: str) -> ChainBreak | None:
-    """Recompute `chain` from its first event; None when intact, else the first break."""
-    expected_prev, expected_position = GENESIS_HASH, 1
-    for event in _events(db, chain):
-        problem = None
-        if event.position != expected_position:
-            problem = f"is out of sequence (expected position {expected_position})"
-        elif event.prev_hash != expected_prev:
-            problem = "does not follow the event before it (prev_hash differs)"
-        elif content_hash(event_content(event)) != event.hash:
-            problem = "has been altered (its content no longer matches its hash)"
-        if problem:
-            return ChainBreak(chain, event.position, event.id, problem)
-        expected_prev, expected_position = event.hash, expected_position + 1
-    return None
-
-
-def chains(db: Session, partnership_id: str | None = None) -> list[str]:
-    """Every chain in the database, or just one partnership's."""
-    if partnership_id is not None:
-        return [partnership_id]
-    return sorted(db.exec(select(AuditEvent.chain).distinct()).all())
 
 
 ACTION_LABELS = {
