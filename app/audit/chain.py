@@ -122,6 +122,17 @@ def anchor(db: Session, chain: str) -> Anchor:
     }
 
 
+def anchor_at(chain: str, position: int, hash_: str) -> Anchor:
+    """An anchor for an event that need not be the chain's head (an export anchors the last
+    change before it, not its own record), sealed with the key in use."""
+    return {
+        "chain": chain,
+        "position": position,
+        "hash": hash_,
+        "seal": seal(current_key(), HEAD, chain, position, hash_),
+    }
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first place at which a chain no longer verifies, and why.

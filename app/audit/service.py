@@ -22,6 +22,7 @@ from app.audit.chain import GENESIS_HASH as GENESIS_HASH
 from app.audit.chain import Anchor as Anchor
 from app.audit.chain import ChainBreak as ChainBreak
 from app.audit.chain import anchor as anchor
+from app.audit.chain import anchor_at as anchor_at
 from app.audit.chain import chains as chains
 from app.audit.chain import event_content, latest_event, stored_head, write_head
 from app.audit.chain import head_hash as head_hash
@@ -180,6 +181,7 @@ ACTION_LABELS = {
     "signoff.signed": "signed a stage",
     "signoff.declined": "declined to sign a stage",
     "signoff.revoked": "revoked a sign-off",
+    "agreement.exported": "exported the agreement",
     "signoff.superseded": "a sign-off stopped counting: its content changed",
     "stage.agreed": "a stage was agreed by every partner",
     "risk.created": "added a risk",

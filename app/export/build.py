@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
-from app.audit.service import GENESIS_HASH
+from app.audit.service import GENESIS_HASH, anchor_at
 from app.core.database import utcnow
 from app.export.schema import (
     Agreement,
@@ -311,6 +311,7 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
             chain=partnership.id,
             head_hash=head,
             events=head_position,
+            seal=anchor_at(partnership.id, head_position, head)["seal"],
             how_to_verify=HOW_TO_VERIFY,
         ),
     )

@@ -146,7 +146,12 @@ class ReadinessEntry(Strict):
 class AuditEntry(Strict):
     chain: str
     head_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    events: int
+    events: int = Field(description="The position of the head: the last change before export")
+    seal: str | None = Field(
+        default=None,
+        description="The head's seal: an HMAC the service alone can make, so the head cannot "
+        "be forged by someone who can only edit the database",
+    )
     how_to_verify: str
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
-from app.audit.service import GENESIS_HASH, verify_chain
+from app.audit.service import verify_anchor, verify_chain
 from app.core.canonical import canonical_json, content_hash, sha256_hex
 from app.export.models import AgreementExport
 from app.export.render import ATTACHMENT
@@ -179,26 +179,25 @@ def _in_chain(db: Session, export: AgreementExport) -> list[str]:
 
 
 def _head(db: Session, chain: str, audit: Any) -> list[str]:
-    """The chain is intact and still holds the head the document names."""
+    """The chain is intact, and still holds the sealed head the document names unchanged."""
     problems = []
     broken = verify_chain(db, chain)
     if broken is not None:
         problems.append(f"audit trail: {broken}")
     if not isinstance(audit, dict):
         return [*problems, "audit: the document has no audit head"]
-    position, head = audit.get("events"), audit.get("head_hash")
-    if position == 0 and head == GENESIS_HASH:
-        return problems  # nothing had happened in the partnership when it was exported
-    event = db.exec(
-        select(AuditEvent).where(AuditEvent.chain == chain, AuditEvent.position == position)
-    ).first()
-    if event is None:
-        problems.append(f"audit trail: the chain has no event {position}, the document's head")
-    elif event.hash != head:
-        problems.append(
-            f"audit trail: event {position} has the hash {event.hash}, not the document's "
-            f"head {head}"
-        )
+    exported = {
+        "chain": chain,
+        "position": audit.get("events"),
+        "hash": audit.get("head_hash"),
+        "seal": audit.get("seal"),
+    }
+    try:
+        gone = verify_anchor(db, exported)
+    except ValueError:
+        return [*problems, "audit: the document's head is incomplete (no position, hash or seal)"]
+    if gone is not None:
+        problems.append(f"audit trail: {gone}")
     return problems
 
 

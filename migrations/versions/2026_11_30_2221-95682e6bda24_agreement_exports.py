@@ -1,7 +1,7 @@
 """agreement exports
 
 Revision ID: 95682e6bda24
-Revises: da1f540c6264
+Revises: d6e63c4b210f
 Create Date: 2026-11-30 22:21:56.787117
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "95682e6bda24"
-down_revision: str | None = "da1f540c6264"
+down_revision: str | None = "d6e63c4b210f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

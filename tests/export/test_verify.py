@@ -236,3 +236,24 @@ def test_the_demo_with_no_events_of_its_own_exports_something_that_verifies(
     assert response.status_code == 200
     db.rollback()
     assert verify(db, read_document(response.content)) == []
+
+
+def test_history_cut_back_behind_an_export_is_caught_by_its_sealed_head(
+    client: TestClient, db: Session
+) -> None:
+    """Someone with the database deletes the last changes before the export, and the head
+    record with them: the export's sealed head says how far the chain reached."""
+    from tests.audit import attacker
+
+    world = three_councils(db)
+    propose_funding(client, world)
+    data = read_document(_export(client, world))
+    db.rollback()
+    assert verify(db, data) == []
+    head = data["audit"]["events"]
+    every = [e.position for e in attacker.events(db, world.partnership.id)]
+    attacker.delete(db, world.partnership.id, [p for p in every if p >= head - 1])
+    attacker.delete_head(db, world.partnership.id)
+    problems = verify(db, data)
+    assert any("missing (deleted)" in p or "audit trail" in p for p in problems), problems
+    assert any(f"event {head}" in p for p in problems), problems
