@@ -40,7 +40,7 @@ def audit_events(
     # the caller may see it (the event's hash still covers it). Only the partners whose
     # score saves are on this page are looked up, so the page costs the same at any size.
     statements = {(stage.key, s.key) for stage in roadmap.stages for s in stage.statements}
-    saves = [e for e, _ in rows if e.action == "answer.saved" and e.after]
+    saves = [e for e, _, _ in rows if e.action == "answer.saved" and e.after]
     scopes = {e.after.get("scope") for e in saves} - {None, member.partner.id}
     submitted = (
         submissions_of(db, member.partnership.id, [member.partner.id, *scopes]) if scopes else set()
@@ -55,6 +55,7 @@ def audit_events(
             at=e.at,
             actor_id=e.actor_id,
             actor_name=name,
+            actor_organisation=organisation,
             action=e.action,
             object_type=e.object_type,
             object_id=e.object_id,
@@ -64,7 +65,7 @@ def audit_events(
             prev_hash=e.prev_hash,
             hash=e.hash,
         )
-        for e, name in rows
+        for e, name, organisation in rows
     ]
     more = len(rows) == limit and rows[-1][0].position > 1
     return AuditPage(items=items, next_cursor=str(rows[-1][0].position) if more else None)

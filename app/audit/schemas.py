@@ -17,6 +17,9 @@ class AuditEventOut(BaseModel):
     at: datetime
     actor_id: str | None
     actor_name: str | None
+    actor_organisation: str | None = Field(
+        default=None, description="The actor's organisation (null for the service's own events)"
+    )
     action: str
     object_type: str
     object_id: str | None

@@ -196,17 +196,19 @@ ACTION_LABELS = {
 
 def page_of_events(
     db: Session, chain: str, *, before: int | None, limit: int
-) -> list[tuple[AuditEvent, str | None]]:
-    """Events of a chain, newest first, older than position `before`, with the actor's name."""
-    from app.identity.models import User
+) -> list[tuple[AuditEvent, str | None, str | None]]:
+    """Events of a chain, newest first, older than position `before`, with the actor's name
+    and organisation (None for the service's own events)."""
+    from app.identity.models import Organisation, User
 
     query = (
-        select(AuditEvent, User.name)
+        select(AuditEvent, User.name, Organisation.name)
         .join(User, col(User.id) == AuditEvent.actor_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == User.organisation_id, isouter=True)
         .where(AuditEvent.chain == chain)
         .order_by(col(AuditEvent.position).desc())
         .limit(limit)
     )
     if before is not None:
         query = query.where(AuditEvent.position < before)
-    return [(event, name) for event, name in db.exec(query).all()]
+    return [(event, name, org) for event, name, org in db.exec(query).all()]

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from app.audit.service import ACTION_LABELS, page_of_events
 from app.core.deps import SessionDep
 from app.core.templating import render
+from app.identity.service import who
 from app.partnerships.permissions import Member
 
 router = APIRouter(include_in_schema=False)
@@ -18,8 +19,9 @@ PAGE_SIZE = 50
 def activity(
     request: Request, db: SessionDep, member: Member, before: int | None = None
 ) -> Response:
-    rows = page_of_events(db, member.partnership.id, before=before, limit=PAGE_SIZE)
-    older = rows[-1][0].position if len(rows) == PAGE_SIZE and rows[-1][0].position > 1 else None
+    found = page_of_events(db, member.partnership.id, before=before, limit=PAGE_SIZE)
+    older = found[-1][0].position if len(found) == PAGE_SIZE and found[-1][0].position > 1 else None
+    rows = [(e, who(name, org or "") if name else None) for e, name, org in found]
     return render(
         request,
         "audit/activity.html",
