@@ -1,13 +1,16 @@
 """`roadmap demo`: three councils forming a shared revenues and benefits service.
 
-Safe to run twice: everything is looked up by a natural key (organisation name, email,
-partnership name) before it is created, and answers already given are left as they are.
-The demo password is printed, not secret: the command refuses to run in production.
+Each council has its own people, one in every role, and a site administrator runs the service.
+Each council's signing roles are granted by its lead on a named authority, as the service asks
+of everyone. Safe to run twice: everything is looked up by a natural key (organisation name,
+email, partnership name) before it is created, and answers and roles already given are left as
+they are. The demo password is printed, not secret: the command refuses to run in production.
 """
 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -16,7 +19,7 @@ from app.core.database import make_engine, session_scope
 from app.core.settings import Settings
 from app.identity.models import Organisation, OrganisationKind, User
 from app.identity.service import create_user, get_or_create_organisation, get_user_by_email
-from app.partnerships.models import Partner, Partnership, Role
+from app.partnerships.models import ROLE_LABELS, Partner, Partnership, Role
 from app.partnerships.service import add_partner, create_partnership, grant_role
 from app.wizard.definition import Roadmap
 from app.wizard.loader import load_roadmap
@@ -26,20 +29,73 @@ from app.wizard.values import normalise
 DEMO_PASSWORD = "demo-partnership-2026"  # noqa: S105 - printed for the demo, refused in production
 PARTNERSHIP_NAME = "Northdale, Eastbrook and Westmoor shared revenues and benefits"
 
+# What each demo account is for: its email is `<key>@<council slug>.example.org`. The lead of
+# the first council is the partnership lead.
+ROLES = [
+    ("lead", (Role.LEAD, Role.PARTNER_LEAD, Role.OFFICER)),
+    ("officer", (Role.OFFICER,)),
+    ("signatory", (Role.SIGNATORY,)),
+    ("ceo", (Role.CEO,)),
+    ("cfo", (Role.CFO,)),
+    ("viewer", (Role.VIEWER,)),
+]
+
+
+@dataclass(frozen=True)
+class Council:
+    name: str
+    slug: str
+    authority: str
+    """What the council's signing roles are granted on."""
+    people: dict[str, str]
+    """Each role key of ROLES -> the name of the council's person in it."""
+
+
 COUNCILS = [
-    ("Northdale District Council", "northdale"),
-    ("Eastbrook Borough Council", "eastbrook"),
-    ("Westmoor District Council", "westmoor"),
+    Council(
+        "Northdale District Council",
+        "northdale",
+        "Northdale scheme of delegation, paragraph 4.2",
+        {
+            "lead": "Priya Shah",
+            "officer": "Owen Clarke",
+            "signatory": "Sam Okafor",
+            "ceo": "Chris Bennett",
+            "cfo": "Fran Walsh",
+            "viewer": "Val Turner",
+        },
+    ),
+    Council(
+        "Eastbrook Borough Council",
+        "eastbrook",
+        "Eastbrook Cabinet minute 2026/114",
+        {
+            "lead": "Aisha Rahman",
+            "officer": "Ben Hughes",
+            "signatory": "Grace Evans",
+            "ceo": "Martin Doyle",
+            "cfo": "Helen Price",
+            "viewer": "Tom Reid",
+        },
+    ),
+    Council(
+        "Westmoor District Council",
+        "westmoor",
+        "Westmoor scheme of delegation, section 3.1",
+        {
+            "lead": "Rhys Morgan",
+            "officer": "Leah Fraser",
+            "signatory": "Daniel Kerr",
+            "ceo": "Ruth Adeyemi",
+            "cfo": "Imran Malik",
+            "viewer": "Jo Whitfield",
+        },
+    ),
 ]
-# One person per role in each council; the partnership lead is Northdale's.
-PEOPLE = [
-    ("lead", "Priya Lead", (Role.LEAD, Role.PARTNER_LEAD, Role.OFFICER)),
-    ("officer", "Owen Officer", (Role.OFFICER,)),
-    ("signatory", "Sam Signatory", (Role.SIGNATORY,)),
-    ("ceo", "Chris Chief-Executive", (Role.CEO,)),
-    ("cfo", "Fran Finance-Director", (Role.CFO,)),
-    ("viewer", "Val Viewer", (Role.VIEWER,)),
-]
+# The site administrator runs the service (accounts, the outbox) for the host council, and
+# holds no role in the partnership.
+ADMIN_EMAIL = "admin@northdale.example.org"
+ADMIN_NAME = "Kit Lawson"
 
 SHARED_ANSWERS: dict[tuple[str, str], Any] = {
     ("business-scope", "business-need"): (
@@ -111,11 +167,30 @@ def _answer(
         )
 
 
-def _council(db: Session, name: str, slug: str) -> tuple[Organisation, dict[str, User]]:
-    organisation = get_or_create_organisation(db, name=name, kind=OrganisationKind.DISTRICT_COUNCIL)
+def _council(db: Session, council: Council) -> tuple[Organisation, dict[str, User]]:
+    organisation = get_or_create_organisation(
+        db, name=council.name, kind=OrganisationKind.DISTRICT_COUNCIL
+    )
     return organisation, {
-        role: _person(db, organisation, slug, role, who) for role, who, _ in PEOPLE
+        key: _person(db, organisation, council.slug, key, council.people[key]) for key, _ in ROLES
     }
+
+
+def _admin(db: Session) -> User:
+    host = get_or_create_organisation(
+        db, name=COUNCILS[0].name, kind=OrganisationKind.DISTRICT_COUNCIL
+    )
+    admin = get_user_by_email(db, email=ADMIN_EMAIL)
+    if admin is None:
+        admin = create_user(
+            db,
+            email=ADMIN_EMAIL,
+            name=ADMIN_NAME,
+            organisation=host,
+            password=DEMO_PASSWORD,
+            is_admin=True,
+        )
+    return admin
 
 
 def _membership(db: Session, partnership: Partnership, organisation: Organisation) -> Partner:
@@ -131,8 +206,9 @@ def _membership(db: Session, partnership: Partnership, organisation: Organisatio
 
 
 def _build(db: Session, roadmap: Roadmap) -> Partnership:
-    councils = {slug: _council(db, name, slug) for name, slug in COUNCILS}
-    lead_people = councils[COUNCILS[0][1]][1]
+    _admin(db)
+    councils = {council.slug: (council, *_council(db, council)) for council in COUNCILS}
+    lead_people = councils[COUNCILS[0].slug][2]
     partnership = db.exec(select(Partnership).where(Partnership.name == PARTNERSHIP_NAME)).first()
     if partnership is None:
         partnership, _ = create_partnership(
@@ -145,15 +221,25 @@ def _build(db: Session, roadmap: Roadmap) -> Partnership:
             roadmap_version=roadmap.version,
         )
     partners: dict[str, tuple[Partner, dict[str, User]]] = {}
-    for slug, (organisation, people) in councils.items():
+    for slug, (council, organisation, people) in councils.items():
         partner = _membership(db, partnership, organisation)
-        for role, _, roles in PEOPLE:
+        for key, roles in ROLES:
+            # The partnership lead invited each council's lead, who gave their colleagues
+            # their roles: nobody gives themselves a signing role.
+            grantor = lead_people["lead"] if key == "lead" else people["lead"]
             for granted in roles:
                 if granted is not Role.LEAD or partner.is_lead:
-                    grant_role(db, partner=partner, user=people[role], role=granted)
+                    grant_role(
+                        db,
+                        partner=partner,
+                        user=people[key],
+                        role=granted,
+                        granted_by=grantor,
+                        authority=council.authority,
+                    )
         partners[slug] = (partner, people)
 
-    lead_partner = partners[COUNCILS[0][1]][0]
+    lead_partner = partners[COUNCILS[0].slug][0]
     for (stage_key, question_key), raw in SHARED_ANSWERS.items():
         _answer(
             db,
@@ -174,6 +260,13 @@ def _build(db: Session, roadmap: Roadmap) -> Partnership:
     return partnership
 
 
+def _described(council: Council, roles: tuple[Role, ...]) -> str:
+    """What a demo person does, in words: "partnership lead", "chief executive"."""
+    if Role.LEAD in roles:
+        return "partnership lead" if council is COUNCILS[0] else "lead for the council"
+    return ROLE_LABELS[roles[0]].lower()
+
+
 def load_demo(settings: Settings) -> str:
     """Create (or complete) the demo partnership; return how to sign in."""
     roadmap = load_roadmap(settings.roadmap_dir)
@@ -188,8 +281,11 @@ def load_demo(settings: Settings) -> str:
         f"Demo partnership: {PARTNERSHIP_NAME}",
         f"Sign in at {settings.base_url}/sign-in with any of these, password {DEMO_PASSWORD}",
     ]
-    for council, slug in COUNCILS:
-        lines.append(f"  {council}:")
-        for role, name, _ in PEOPLE:
-            lines.append(f"    {_email(slug, role):<34} {name} ({role.replace('-', ' ')})")
+    for council in COUNCILS:
+        lines.append(f"  {council.name}:")
+        for key, roles in ROLES:
+            who = f"{council.people[key]} ({_described(council, roles)})"
+            lines.append(f"    {_email(council.slug, key):<34} {who}")
+    lines.append("  Site administrator (runs the service, sees no partnership):")
+    lines.append(f"    {ADMIN_EMAIL:<34} {ADMIN_NAME}")
     return "\n".join(lines)

@@ -4,7 +4,8 @@ The business modules of each domain (everything but its HTTP adapters: views, ap
 permissions, deps) may import only the domains below them, and any domain's `models` (the
 tables are the shared schema). `core` imports no domain at all. The order is the one the
 service is built in: signatures sit below the wizard and funding, which tell them what their
-content is.
+content is; notify (which reads only the partnerships' tables) sits below partnerships, which
+announces the grant of a signing role.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ LAYERS = [
     "mail",
     "audit",
     "identity",
-    "partnerships",
     "notify",
+    "partnerships",
     "signatures",
     "wizard",
     "funding",

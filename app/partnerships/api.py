@@ -25,6 +25,7 @@ from app.partnerships.permissions import (
 )
 from app.partnerships.schemas import (
     AcceptedOut,
+    AuthorityOut,
     InvitationAccept,
     InvitationCreated,
     InvitationOut,
@@ -45,6 +46,43 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such partnership that you are part of"},
     422: {"description": "Invalid input"},
 }
+GRANT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    403: {
+        "description": "Your role does not allow this, or you would be giving yourself a "
+        "signing role (signatory, ceo, cfo)"
+    },
+    422: {"description": "Invalid input: a signing role needs its `authority`"},
+}
+
+
+def _problem(exc: service.PartnershipProblem, status: int) -> Problem:
+    """The API's answer to a refusal: 403 for a signing role given to oneself, 422 naming the
+    `authority` field when it is missing, otherwise `status`."""
+    if isinstance(exc, service.SelfGrant):
+        return Problem(403, str(exc))
+    if isinstance(exc, service.AuthorityRequired):
+        return Problem(422, str(exc), errors=[{"field": "authority", "message": str(exc)}])
+    return Problem(status, str(exc))
+
+
+def person_out(person: service.Person) -> PersonOut:
+    return PersonOut(
+        id=person.user.id,
+        name=person.user.name,
+        email=person.user.email,
+        roles=person.roles,
+        authorities=[
+            AuthorityOut(
+                role=a.role,
+                authority=a.authority,
+                granted_by=a.granted_by,
+                granted_by_name=a.granted_by_name,
+                granted_at=a.granted_at,
+            )
+            for a in person.authorities
+        ],
+    )
 
 
 def partnership_out(db: SessionDep, partnership: Partnership) -> PartnershipOut:
@@ -65,10 +103,7 @@ def partnership_out(db: SessionDep, partnership: Partnership) -> PartnershipOut:
                 joined_at=view.partner.joined_at,
                 withdrawn_at=view.partner.withdrawn_at,
                 withdrawal_reason=view.partner.withdrawal_reason,
-                people=[
-                    PersonOut(id=p.user.id, name=p.user.name, email=p.user.email, roles=p.roles)
-                    for p in view.people
-                ],
+                people=[person_out(p) for p in view.people],
                 invitations=[invitation_out(i) for i in view.invitations],
             )
             for view in service.describe(db, partnership)
@@ -161,7 +196,7 @@ def get_partnership(db: SessionDep, member: Member) -> PartnershipOut:
 @router.post(
     "/partnerships/{pid}/invitations",
     status_code=201,
-    responses=ERRORS,
+    responses=GRANT_ERRORS,
     summary="Invite a partner organisation's first person (partnership lead only)",
 )
 def invite_partner(
@@ -177,10 +212,11 @@ def invite_partner(
             email=str(body.email),
             organisation_name=body.organisation,
             roles=body.roles,
+            authority=body.authority,
             base_url=request.app.state.settings.base_url,
         )
     except service.PartnershipProblem as exc:
-        raise Problem(409, str(exc)) from None
+        raise _problem(exc, 409) from None
     db.commit()
     return _created(invitation)
 
@@ -188,7 +224,7 @@ def invite_partner(
 @router.post(
     "/partners/{partner_id}/invitations",
     status_code=201,
-    responses=ERRORS,
+    responses=GRANT_ERRORS,
     summary="Invite another person of the same organisation",
 )
 def invite_person(
@@ -202,10 +238,11 @@ def invite_person(
             inviter=access.membership.principal.user,
             email=str(body.email),
             roles=body.roles,
+            authority=body.authority,
             base_url=request.app.state.settings.base_url,
         )
     except service.PartnershipProblem as exc:
-        raise Problem(409, str(exc)) from None
+        raise _problem(exc, 409) from None
     db.commit()
     return _created(invitation)
 
@@ -216,6 +253,7 @@ def invite_person(
     summary="Accept an invitation",
     responses={
         400: {"description": "The link has expired or been used"},
+        403: {"description": "You sent this invitation to a signing role yourself"},
         422: {"description": "The password is too weak"},
     },
 )
@@ -223,11 +261,15 @@ def accept(body: InvitationAccept, request: Request, db: SessionDep) -> Accepted
     """Creates the account (or confirms an existing one with its password) and joins."""
     try:
         user, invitation = service.accept_invitation(
-            db, actor_of(request, None), token=body.token, name=body.name, password=body.password
+            db,
+            actor_of(request, None),
+            token=body.token,
+            name=body.name,
+            password=body.password,
+            base_url=request.app.state.settings.base_url,
         )
     except service.PartnershipProblem as exc:
-        status = 404 if str(exc) == service.EXPIRED_LINK else 409
-        raise Problem(status, str(exc)) from None
+        raise _problem(exc, 404 if str(exc) == service.EXPIRED_LINK else 409) from None
     except (WeakPassword, DuplicateAccount) as exc:
         raise Problem(422, str(exc), errors=[{"field": "password", "message": str(exc)}]) from None
     db.commit()
@@ -286,12 +328,15 @@ def withdraw(
 
 @router.put(
     "/partners/{partner_id}/people/{user_id}/roles",
-    responses=ERRORS,
+    responses=GRANT_ERRORS,
     summary="Set a person's roles for their organisation's partner",
 )
 def set_roles(
     user_id: str, body: RolesUpdate, request: Request, db: SessionDep, access: PartnerManager
 ) -> PersonOut:
+    """Replaces the person's roles. A signing role (signatory, ceo, cfo) they do not hold yet
+    needs `authority` (422 without it), is never given to yourself (403), and is announced to
+    the partnership lead and the partner's people."""
     user = db.get(User, user_id)
     if user is None or user.organisation_id != access.partner.organisation_id:
         raise HTTPException(404)
@@ -302,14 +347,17 @@ def set_roles(
             partner=access.partner,
             user=user,
             roles=body.roles,
+            granted_by=access.membership.principal.user,
+            authority=body.authority,
+            base_url=request.app.state.settings.base_url,
         )
     except service.PartnershipProblem as exc:
-        raise Problem(422, str(exc)) from None
+        raise _problem(exc, 422) from None
     db.commit()
     view = next(
         v
         for v in service.describe(db, fetch(db, Partnership, access.partner.partnership_id))
         if v.partner.id == access.partner.id
     )
-    roles = next((p.roles for p in view.people if p.user.id == user.id), [])
-    return PersonOut(id=user.id, name=user.name, email=user.email, roles=roles)
+    person = next((p for p in view.people if p.user.id == user.id), service.Person(user, []))
+    return person_out(person)

@@ -43,6 +43,20 @@ ROLE_LABELS = {
     Role.VIEWER: "Viewer",
 }
 
+# The roles that commit an organisation: signing its stages, and its funding. Nobody grants one
+# of them to themselves, and every grant names the authority it rests on (BRIEF rule 9).
+SIGNING_ROLES = frozenset({Role.SIGNATORY, Role.CEO, Role.CFO})
+
+# The database's own guard on rule 9, so that no code path can store what the service refuses:
+# a signing role granted by a person names its authority and was granted by someone else. A
+# grant without a grantor was made by a setup command (the tests' factories, the benchmarks) or
+# before grants recorded one, and is shown as such.
+SIGNING_GRANT_CHECK = (
+    "role NOT IN ('signatory', 'ceo', 'cfo') OR granted_by IS NULL OR "
+    "(authority IS NOT NULL AND trim(authority) <> '' AND granted_by <> user_id)"
+)
+AUTHORITY_MAX_LENGTH = 200
+
 
 class Partnership(SQLModel, table=True):
     """A group of organisations forming one shared service; it owns everything said in it."""
@@ -81,13 +95,20 @@ class PartnerRole(SQLModel, table=True):
     """A role a person holds for one partner."""
 
     __tablename__ = "partner_role"
-    __table_args__ = (sa.UniqueConstraint("partner_id", "user_id", "role"),)
+    __table_args__ = (
+        sa.UniqueConstraint("partner_id", "user_id", "role"),
+        sa.CheckConstraint(SIGNING_GRANT_CHECK, name="signing_authority"),
+    )
 
     id: str = id_field()
     partner_id: str = Field(foreign_key="partner.id", index=True, max_length=32)
     user_id: str = Field(foreign_key="user.id", index=True, max_length=32)
     role: Role = enum_field(Role)
     created_at: datetime = created_at_field()
+    # Who gave the role, and for a signing role the decision it rests on ("Scheme of
+    # delegation 4.2", "Cabinet minute 2026/114").
+    granted_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+    authority: str | None = Field(default=None, max_length=AUTHORITY_MAX_LENGTH)
 
 
 class Invitation(SQLModel, table=True):
@@ -104,6 +125,9 @@ class Invitation(SQLModel, table=True):
     roles: list[str] = Field(sa_type=sa.JSON)
     token_hash: str = Field(max_length=64, unique=True)
     invited_by: str = Field(foreign_key="user.id", max_length=32)
+    # The authority for the signing roles among `roles`, stated by the inviter: the grant made
+    # when the invitation is accepted rests on it.
+    authority: str | None = Field(default=None, max_length=AUTHORITY_MAX_LENGTH)
     created_at: datetime = created_at_field()
     expires_at: datetime = created_at_field()
     accepted_at: datetime | None = timestamp_field()

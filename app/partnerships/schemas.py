@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from app.core import patterns
-from app.partnerships.models import Role
+from app.partnerships.models import AUTHORITY_MAX_LENGTH, SIGNING_ROLES, Role
+
+AUTHORITY_DESCRIPTION = (
+    "The decision a signing role (signatory, ceo, cfo) is granted on, such as a scheme of "
+    "delegation or a committee minute: required to give one."
+)
+
+
+def _authority() -> Any:
+    return Field(
+        default=None,
+        max_length=AUTHORITY_MAX_LENGTH,
+        pattern=patterns.VISIBLE,
+        description=AUTHORITY_DESCRIPTION,
+    )
+
+
+# A request giving a signing role names its authority; the schema says so, so that a client
+# can know from it alone (the server refuses the same with 422).
+NEEDS_AUTHORITY: dict[str, JsonValue] = {
+    "if": {
+        "required": ["roles"],
+        "properties": {
+            "roles": {"contains": {"enum": list[JsonValue](sorted(r.value for r in SIGNING_ROLES))}}
+        },
+    },
+    "then": {"required": ["authority"], "properties": {"authority": {"type": "string"}}},
+}
 
 
 class PartnershipCreate(BaseModel):
@@ -58,6 +86,31 @@ class PartnershipSummary(BaseModel):
     my_roles: list[Role]
 
 
+class AuthorityOut(BaseModel):
+    """A signing role a person holds, who granted it, when, and on what authority."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "role": "ceo",
+                    "authority": "Cabinet minute 2026/114",
+                    "granted_by": "c5f81a2e6d9b4037a1e4c8f2b9d06e15",
+                    "granted_by_name": "Sam Patel",
+                    "granted_at": "2026-11-23T11:20:00Z",
+                }
+            ]
+        }
+    )
+    role: Role
+    authority: str | None = Field(
+        description="Null for a grant made before authorities were recorded."
+    )
+    granted_by: str | None = Field(description="The person who granted it; null if not recorded.")
+    granted_by_name: str | None
+    granted_at: datetime
+
+
 class PersonOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -67,7 +120,23 @@ class PersonOut(BaseModel):
                     "name": "Sam Patel",
                     "email": "lead@eastbrook.example.org",
                     "roles": ["partner_lead", "officer"],
-                }
+                    "authorities": [],
+                },
+                {
+                    "id": "f1a7c3e9b5d24068a2c4e6f8b0d13a57",
+                    "name": "Jordan Hughes",
+                    "email": "ceo@eastbrook.example.org",
+                    "roles": ["ceo"],
+                    "authorities": [
+                        {
+                            "role": "ceo",
+                            "authority": "Cabinet minute 2026/114",
+                            "granted_by": "c5f81a2e6d9b4037a1e4c8f2b9d06e15",
+                            "granted_by_name": "Sam Patel",
+                            "granted_at": "2026-11-23T11:20:00Z",
+                        }
+                    ],
+                },
             ]
         }
     )
@@ -75,6 +144,10 @@ class PersonOut(BaseModel):
     name: str
     email: str
     roles: list[Role]
+    authorities: list[AuthorityOut] = Field(
+        description="For each signing role held (signatory, ceo, cfo): who granted it, when, "
+        "and on what authority."
+    )
 
 
 class InvitationOut(BaseModel):
@@ -140,6 +213,7 @@ class PartnershipOut(BaseModel):
                                     "name": "Alex Morgan",
                                     "email": "lead@northdale.example.org",
                                     "roles": ["lead", "partner_lead"],
+                                    "authorities": [],
                                 }
                             ],
                             "invitations": [],
@@ -159,6 +233,7 @@ class PartnershipOut(BaseModel):
                                     "name": "Sam Patel",
                                     "email": "lead@eastbrook.example.org",
                                     "roles": ["partner_lead", "officer"],
+                                    "authorities": [],
                                 }
                             ],
                             "invitations": [
@@ -195,22 +270,33 @@ class PartnerInvitationCreate(BaseModel):
                     "organisation": "Eastbrook Borough Council",
                     "roles": ["partner_lead", "officer"],
                 }
-            ]
+            ],
+            "allOf": [NEEDS_AUTHORITY],
         }
     )
     email: str = Field(max_length=320, pattern=patterns.EMAIL)
     organisation: str = Field(min_length=1, max_length=200)
     roles: list[Role] = Field(min_length=1)
+    authority: str | None = _authority()
 
 
 class PersonInvitationCreate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"email": "signatory@eastbrook.example.org", "roles": ["signatory"]}]
+            "examples": [
+                {"email": "officer@eastbrook.example.org", "roles": ["officer"]},
+                {
+                    "email": "signatory@eastbrook.example.org",
+                    "roles": ["signatory"],
+                    "authority": "Scheme of delegation 4.2",
+                },
+            ],
+            "allOf": [NEEDS_AUTHORITY],
         }
     )
     email: str = Field(max_length=320, pattern=patterns.EMAIL)
     roles: list[Role] = Field(min_length=1)
+    authority: str | None = _authority()
 
 
 class InvitationCreated(BaseModel):
@@ -283,5 +369,20 @@ class Withdrawal(BaseModel):
 
 
 class RolesUpdate(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"roles": ["officer", "signatory"]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"roles": ["officer"]},
+                {"roles": ["officer", "signatory"], "authority": "Scheme of delegation 4.2"},
+            ]
+        }
+    )
     roles: list[Role]
+    authority: str | None = Field(
+        default=None,
+        max_length=AUTHORITY_MAX_LENGTH,
+        pattern=patterns.VISIBLE,
+        description="Required when the roles give the person a signing role (signatory, ceo, "
+        "cfo) they do not hold yet: the decision it is granted on, such as a scheme of "
+        "delegation or a committee minute. Roles already held keep their authority.",
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
@@ -21,7 +22,11 @@ from app.identity.service import (
     normalise_email,
 )
 from app.mail.service import queue
+from app.notify import service as notify
 from app.partnerships.models import (
+    AUTHORITY_MAX_LENGTH,
+    ROLE_LABELS,
+    SIGNING_ROLES,
     Invitation,
     Partner,
     PartnerRole,
@@ -53,7 +58,7 @@ def create_partnership(
     )
     db.add(lead)
     db.flush()
-    grant_role(db, partner=lead, user=creator, role=Role.LEAD)
+    grant_role(db, partner=lead, user=creator, role=Role.LEAD, granted_by=creator)
     return partnership, lead
 
 
@@ -72,8 +77,68 @@ def add_partner(
     return partner
 
 
-def grant_role(db: Session, *, partner: Partner, user: User, role: Role) -> PartnerRole:
-    """Give `user` the `role` for `partner`; granting a role already held changes nothing."""
+class PartnershipProblem(ValueError):
+    """A request that cannot be carried out; the message is written for the person asking."""
+
+
+class SelfGrant(PartnershipProblem):
+    """Someone tried to give themselves a signing role (answered 403)."""
+
+
+class AuthorityRequired(PartnershipProblem):
+    """A signing role was to be granted without naming its authority (answered 422)."""
+
+
+def signing(roles: Iterable[Role]) -> list[Role]:
+    """The signing roles among `roles`, in the usual order."""
+    given = set(roles)
+    return [r for r in Role if r in given and r in SIGNING_ROLES]
+
+
+def role_words(roles: Iterable[Role]) -> str:
+    """Roles in words within a sentence: "chief executive and finance director"."""
+    words = [ROLE_LABELS[r].lower() for r in roles]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+AUTHORITY_EXAMPLE = "like “Scheme of delegation 4.2” or “Cabinet minute 2026/114”"
+
+
+def authorise(roles: Iterable[Role], *, to_oneself: bool, authority: str | None) -> str | None:
+    """The authority on which `roles` are granted, trimmed; None when none of them is a
+    signing role. Refuses a signing role given to oneself, or without an authority."""
+    wanted = signing(roles)
+    if not wanted:
+        return None
+    if to_oneself:
+        raise SelfGrant(
+            f"You cannot give yourself the {role_words(wanted)} role. Someone else who manages "
+            "your organisation's people, or the partnership lead, must give it to you"
+        )
+    text = (authority or "").strip()
+    if not text:
+        raise AuthorityRequired(
+            f"Enter the authority for the {role_words(wanted)} role, {AUTHORITY_EXAMPLE}"
+        )
+    if len(text) > AUTHORITY_MAX_LENGTH:
+        raise AuthorityRequired(f"The authority must be {AUTHORITY_MAX_LENGTH} characters or fewer")
+    return text
+
+
+def grant_role(
+    db: Session,
+    *,
+    partner: Partner,
+    user: User,
+    role: Role,
+    granted_by: User | None = None,
+    authority: str | None = None,
+) -> PartnerRole:
+    """Give `user` the `role` for `partner`; granting a role already held changes nothing.
+
+    Every grant a person makes names them as `granted_by`, and a signing role also its
+    `authority`. Only setup code (the demo aside: tests and benchmarks) grants with no grantor.
+    """
     if user.organisation_id != partner.organisation_id:
         raise ValueError("a person can hold roles only for their own organisation's partner")
     existing = db.exec(
@@ -85,7 +150,15 @@ def grant_role(db: Session, *, partner: Partner, user: User, role: Role) -> Part
     ).first()
     if existing is not None:
         return existing
-    grant = PartnerRole(partner_id=partner.id, user_id=user.id, role=role)
+    if granted_by is not None:
+        authority = authorise([role], to_oneself=granted_by.id == user.id, authority=authority)
+    grant = PartnerRole(
+        partner_id=partner.id,
+        user_id=user.id,
+        role=role,
+        granted_by=granted_by.id if granted_by is not None else None,
+        authority=authority if role in SIGNING_ROLES else None,
+    )
     db.add(grant)
     db.flush()
     return grant
@@ -95,8 +168,36 @@ INVITATION_LIFETIME = timedelta(days=14)
 INVITABLE_ROLES = frozenset(Role) - {Role.LEAD}
 
 
-class PartnershipProblem(ValueError):
-    """A request that cannot be carried out; the message is written for the person asking."""
+def announce_grant(
+    db: Session,
+    *,
+    partner: Partner,
+    user: User,
+    granted_by: User,
+    roles: list[Role],
+    authority: str,
+    base_url: str,
+) -> None:
+    """Tell the partnership lead and the partner's people that someone now holds a signing
+    role, who gave it and on what authority: a grant nobody hears of is a grant nobody checks."""
+    organisation = fetch(db, Organisation, partner.organisation_id)
+    message = (
+        f"{granted_by.name} made {user.name} {role_words(roles)} for {organisation.name}, "
+        f"on the authority of {authority}."
+    )
+    audience = {
+        person.id: person
+        for person in notify.people(db, partner.partnership_id, roles=[Role.LEAD])
+        + notify.people(db, partner.partnership_id, partner_ids=[partner.id])
+    }
+    notify.tell(
+        db,
+        sorted(audience.values(), key=lambda person: person.email),
+        partnership_id=partner.partnership_id,
+        message=message if len(message) <= 500 else f"{message[:499]}…",
+        link=f"/partnerships/{partner.partnership_id}/people",
+        base_url=base_url,
+    )
 
 
 def start_partnership(
@@ -153,6 +254,7 @@ def _invite(
     inviter: User,
     email: str,
     roles: list[Role],
+    authority: str | None,
     base_url: str,
 ) -> tuple[Invitation, str]:
     email = normalise_email(email)
@@ -163,6 +265,8 @@ def _invite(
             "one organisation only"
         )
     roles = _check_roles(roles)
+    # Inviting oneself is the same as granting oneself the roles; the acceptance checks again.
+    authority = authorise(roles, to_oneself=email == inviter.email, authority=authority)
     token = new_token()
     invitation = Invitation(
         partnership_id=partnership.id,
@@ -171,10 +275,14 @@ def _invite(
         roles=[r.value for r in roles],
         token_hash=token_hash(token),
         invited_by=inviter.id,
+        authority=authority,
         expires_at=utcnow() + INVITATION_LIFETIME,
     )
     db.add(invitation)
     db.flush()
+    sent: dict[str, object] = {"email": email, "partner_id": partner.id, "roles": invitation.roles}
+    if authority is not None:
+        sent["authority"] = authority
     record(
         db,
         actor,
@@ -182,7 +290,7 @@ def _invite(
         object_type="invitation",
         object_id=invitation.id,
         partnership_id=partnership.id,
-        after={"email": email, "partner_id": partner.id, "roles": invitation.roles},
+        after=sent,
     )
     _send_link(
         db,
@@ -233,8 +341,10 @@ def invite_partner(
     organisation_name: str,
     roles: list[Role],
     base_url: str,
+    authority: str | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite a new partner organisation's first person (the partnership lead only)."""
+    """Invite a new partner organisation's first person (the partnership lead only); a signing
+    role among `roles` needs the `authority` it rests on."""
     organisation = get_or_create_organisation(db, name=organisation_name)
     partner = db.exec(
         select(Partner).where(
@@ -265,6 +375,7 @@ def invite_partner(
         inviter=inviter,
         email=email,
         roles=roles,
+        authority=authority,
         base_url=base_url,
     )
 
@@ -278,8 +389,10 @@ def invite_person(
     email: str,
     roles: list[Role],
     base_url: str,
+    authority: str | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite another person of a partner's organisation."""
+    """Invite another person of a partner's organisation; a signing role among `roles` needs
+    the `authority` it rests on."""
     partnership = fetch(db, Partnership, partner.partnership_id)
     organisation = fetch(db, Organisation, partner.organisation_id)
     if partner.status is PartnerStatus.WITHDRAWN:
@@ -293,6 +406,7 @@ def invite_person(
         inviter=inviter,
         email=email,
         roles=roles,
+        authority=authority,
         base_url=base_url,
     )
 
@@ -320,9 +434,15 @@ EXPIRED_LINK = (
 
 
 def accept_invitation(
-    db: Session, actor: Actor, *, token: str, name: str, password: str
+    db: Session, actor: Actor, *, token: str, name: str, password: str, base_url: str
 ) -> tuple[User, Invitation]:
-    """Accept: create the account (or confirm the existing one) and join the partner."""
+    """Accept: create the account (or confirm the existing one) and join the partner.
+
+    The roles are granted by the inviter, on the authority they stated: the acceptance is
+    refused when the inviter is the person accepting (a signing role they would give
+    themselves), or when a signing role comes with no authority (an invitation sent before
+    authorities were recorded).
+    """
     invitation = open_invitation(db, token)
     if invitation is None:
         raise PartnershipProblem(EXPIRED_LINK)
@@ -351,6 +471,20 @@ def accept_invitation(
         )
     elif not verify_password(user.password_hash, password):
         raise PartnershipProblem("Enter the password of your existing account")
+    inviter = fetch(db, User, invitation.invited_by)
+    roles = [Role(r) for r in invitation.roles]
+    new_signing = signing(set(roles) - held_roles(db, partner=partner, user=user))
+    if new_signing and inviter.id == user.id:
+        raise SelfGrant(
+            f"You cannot accept your own invitation to the {role_words(new_signing)} role. "
+            "Someone else who manages your organisation's people, or the partnership lead, "
+            "must give it to you"
+        )
+    if new_signing and not (invitation.authority or "").strip():
+        raise PartnershipProblem(
+            f"This invitation gives the {role_words(new_signing)} role without saying on what "
+            f"authority. Ask {inviter.name} to withdraw it and send a new one."
+        )
     if partner.status is PartnerStatus.INVITED:
         partner.status, partner.joined_at = PartnerStatus.ACTIVE, utcnow()
         record(
@@ -363,9 +497,23 @@ def accept_invitation(
             before={"status": "invited"},
             after={"status": "active"},
         )
-    for role in invitation.roles:
-        grant_role(db, partner=partner, user=user, role=Role(role))
+    for role in roles:
+        grant_role(
+            db,
+            partner=partner,
+            user=user,
+            role=role,
+            granted_by=inviter,
+            authority=invitation.authority,
+        )
     invitation.accepted_at, invitation.accepted_by = utcnow(), user.id
+    accepted: dict[str, object] = {"email": user.email, "roles": invitation.roles}
+    if new_signing:
+        accepted |= {
+            "granted": [r.value for r in new_signing],
+            "granted_by": inviter.id,
+            "authority": invitation.authority,
+        }
     record(
         db,
         actor.with_user(user.id),
@@ -373,8 +521,18 @@ def accept_invitation(
         object_type="invitation",
         object_id=invitation.id,
         partnership_id=invitation.partnership_id,
-        after={"email": user.email, "roles": invitation.roles},
+        after=accepted,
     )
+    if new_signing:
+        announce_grant(
+            db,
+            partner=partner,
+            user=user,
+            granted_by=inviter,
+            roles=new_signing,
+            authority=(invitation.authority or "").strip(),
+            base_url=base_url,
+        )
     return user, invitation
 
 
@@ -466,10 +624,35 @@ def withdraw_partner(db: Session, actor: Actor, *, partner: Partner, reason: str
     )
 
 
+def held_roles(db: Session, *, partner: Partner, user: User) -> set[Role]:
+    """The roles `user` holds for `partner`."""
+    return {
+        Role(role)
+        for role in db.exec(
+            select(PartnerRole.role).where(
+                PartnerRole.partner_id == partner.id, PartnerRole.user_id == user.id
+            )
+        )
+    }
+
+
 def set_roles(
-    db: Session, actor: Actor, *, partner: Partner, user: User, roles: list[Role]
+    db: Session,
+    actor: Actor,
+    *,
+    partner: Partner,
+    user: User,
+    roles: list[Role],
+    granted_by: User,
+    base_url: str,
+    authority: str | None = None,
 ) -> None:
-    """Replace a person's roles for a partner (the partnership lead role is kept as it is)."""
+    """Replace a person's roles for a partner (the partnership lead role is kept as it is).
+
+    A signing role the person does not hold yet is granted by `granted_by`, never to
+    themselves, on the `authority` given, and announced. Roles already held keep the authority
+    they were granted on; taking a role away needs none.
+    """
     if user.organisation_id != partner.organisation_id:
         raise PartnershipProblem("A person can hold roles only for their own organisation")
     wanted = set(roles) - {Role.LEAD}
@@ -481,12 +664,18 @@ def set_roles(
         )
     ).all()
     held = {Role(r.role) for r in current}
+    new_signing = signing(wanted - held)
+    authority = authorise(new_signing, to_oneself=granted_by.id == user.id, authority=authority)
     for grant in current:
         if grant.role is not Role.LEAD and grant.role not in wanted:
             db.delete(grant)
-    for role in wanted - held:
-        grant_role(db, partner=partner, user=user, role=role)
-    after = sorted(r.value for r in wanted | (held & {Role.LEAD}))
+    for role in sorted(wanted - held, key=list(Role).index):
+        grant_role(
+            db, partner=partner, user=user, role=role, granted_by=granted_by, authority=authority
+        )
+    after: dict[str, object] = {"roles": sorted(r.value for r in wanted | (held & {Role.LEAD}))}
+    if authority is not None:
+        after |= {"granted": [r.value for r in new_signing], "authority": authority}
     record(
         db,
         actor,
@@ -495,8 +684,18 @@ def set_roles(
         object_id=user.id,
         partnership_id=partner.partnership_id,
         before={"roles": sorted(r.value for r in held)},
-        after={"roles": after},
+        after=after,
     )
+    if authority is not None:
+        announce_grant(
+            db,
+            partner=partner,
+            user=user,
+            granted_by=granted_by,
+            roles=new_signing,
+            authority=authority,
+            base_url=base_url,
+        )
 
 
 def partnerships_of(db: Session, user: User) -> list[tuple[Partnership, Partner, list[Role]]]:
@@ -515,9 +714,25 @@ def partnerships_of(db: Session, user: User) -> list[tuple[Partnership, Partner,
 
 
 @dataclass(frozen=True)
+class Authority:
+    """A signing role a person holds, who granted it, when, and on what authority.
+
+    `authority` and `granted_by_name` are None for a grant made before grants recorded them
+    (or by a setup command): the page says so rather than inventing one.
+    """
+
+    role: Role
+    authority: str | None
+    granted_by: str | None
+    granted_by_name: str | None
+    granted_at: datetime
+
+
+@dataclass(frozen=True)
 class Person:
     user: User
     roles: list[Role]
+    authorities: list[Authority] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -548,9 +763,11 @@ def describe(db: Session, partnership: Partnership) -> list[PartnerView]:
         .order_by(col(Partner.is_lead).desc(), col(Organisation.name))
     ).all()
     partner_ids = [p.id for p, _ in pairs]
+    grantor = aliased(User)
     grants = db.exec(
-        select(PartnerRole, User)
+        select(PartnerRole, User, grantor.name)
         .join(User, col(User.id) == PartnerRole.user_id)
+        .join(grantor, col(grantor.id) == PartnerRole.granted_by, isouter=True)
         .where(col(PartnerRole.partner_id).in_(partner_ids))
         .order_by(col(User.name))
     ).all()
@@ -560,12 +777,23 @@ def describe(db: Session, partnership: Partnership) -> list[PartnerView]:
         .order_by(col(Invitation.created_at))
     ).all()
     people: dict[str, dict[str, Person]] = {pid: {} for pid in partner_ids}
-    for grant, user in grants:
+    for grant, user, grantor_name in grants:
         person = people[grant.partner_id].setdefault(user.id, Person(user, []))
         person.roles.append(Role(grant.role))
+        if grant.role in SIGNING_ROLES:
+            person.authorities.append(
+                Authority(
+                    Role(grant.role),
+                    grant.authority,
+                    grant.granted_by,
+                    grantor_name,
+                    grant.created_at,
+                )
+            )
     for by_user in people.values():
         for person in by_user.values():
             person.roles.sort(key=list(Role).index)
+            person.authorities.sort(key=lambda a: list(Role).index(a.role))
     return [
         PartnerView(
             partner,

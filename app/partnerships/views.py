@@ -48,6 +48,12 @@ def _email(form: Form) -> str:
         return ""
 
 
+def _problem_field(exc: service.PartnershipProblem, default: str) -> str:
+    """The field a refusal is shown against: the authority when it is missing, else `default`
+    (the email for an invitation to oneself, the roles for a grant to oneself)."""
+    return "authority" if isinstance(exc, service.AuthorityRequired) else default
+
+
 def role_items(
     form: Form, allowed: frozenset[Role] = service.INVITABLE_ROLES
 ) -> list[dict[str, object]]:
@@ -160,10 +166,12 @@ def invite_partner(request: Request, db: SessionDep, lead: Lead, form: FormData)
                 email=email,
                 organisation_name=organisation,
                 roles=roles,
+                authority=form.get("authority"),
                 base_url=request.app.state.settings.base_url,
             )
         except service.PartnershipProblem as exc:
-            form.error("email" if "account" in str(exc) else "organisation", str(exc))
+            mine = "account" in str(exc) or isinstance(exc, service.SelfGrant)
+            form.error(_problem_field(exc, "email" if mine else "organisation"), str(exc))
     if not form.ok:
         return render(
             request,
@@ -203,10 +211,11 @@ def invite_person(
                 inviter=access.membership.principal.user,
                 email=email,
                 roles=roles,
+                authority=form.get("authority"),
                 base_url=request.app.state.settings.base_url,
             )
         except service.PartnershipProblem as exc:
-            form.error("email", str(exc))
+            form.error(_problem_field(exc, "email"), str(exc))
     if not form.ok:
         return render(
             request,
@@ -222,23 +231,28 @@ def invite_person(
     )
 
 
-@router.get("/partners/{partner_id}/people/{user_id}/roles")
-def roles_page(request: Request, user_id: str, db: SessionDep, access: PartnerManager) -> Response:
-    user = _person_of(db, access, user_id)
-    held = [
-        r.value
-        for v in service.describe(db, access.membership.partnership)
-        if v.partner.id == access.partner.id
-        for p in v.people
-        if p.user.id == user.id
-        for r in p.roles
-    ]
-    form = Form({"roles": held})
+def _roles_page(
+    request: Request, access: PartnerManager, person: User, form: Form, status_code: int = 200
+) -> Response:
     return render(
         request,
         "partnerships/roles.html",
-        {"access": access, "person": user, "form": form, "role_items": role_items(form)},
+        {
+            "access": access,
+            "person": person,
+            "yourself": person.id == access.membership.principal.user.id,
+            "form": form,
+            "role_items": role_items(form),
+        },
+        status_code=status_code,
     )
+
+
+@router.get("/partners/{partner_id}/people/{user_id}/roles")
+def roles_page(request: Request, user_id: str, db: SessionDep, access: PartnerManager) -> Response:
+    user = _person_of(db, access, user_id)
+    held = service.held_roles(db, partner=access.partner, user=user)
+    return _roles_page(request, access, user, Form({"roles": [r.value for r in held]}))
 
 
 def _person_of(db: SessionDep, access: PartnerManager, user_id: str) -> User:
@@ -252,18 +266,26 @@ def _person_of(db: SessionDep, access: PartnerManager, user_id: str) -> User:
 def set_roles(
     request: Request, user_id: str, db: SessionDep, access: PartnerManager, form: FormData
 ) -> Response:
-    """Change a person's roles (removing every role takes them out of the partnership)."""
+    """Change a person's roles (removing every role takes them out of the partnership); a
+    signing role they did not hold needs its authority, and nobody gives one to themselves."""
     user = _person_of(db, access, user_id)
     roles = [
         Role(r) for r in form.get_list("roles") if r in {a.value for a in service.INVITABLE_ROLES}
     ]
-    service.set_roles(
-        db,
-        actor_of(request, access.membership.principal),
-        partner=access.partner,
-        user=user,
-        roles=roles,
-    )
+    try:
+        service.set_roles(
+            db,
+            actor_of(request, access.membership.principal),
+            partner=access.partner,
+            user=user,
+            roles=roles,
+            granted_by=access.membership.principal.user,
+            authority=form.get("authority"),
+            base_url=request.app.state.settings.base_url,
+        )
+    except service.PartnershipProblem as exc:
+        form.error(_problem_field(exc, "roles"), str(exc))
+        return _roles_page(request, access, user, form, status_code=400)
     db.commit()
     return _redirect(
         request,
@@ -385,6 +407,7 @@ def accept(request: Request, db: SessionDep, form: FormData) -> Response:
                 token=form.get("token"),
                 name=form.get("name"),
                 password=form.get("password"),
+                base_url=request.app.state.settings.base_url,
             )
         except (WeakPassword, DuplicateAccount, service.PartnershipProblem) as exc:
             form.error("password", str(exc))

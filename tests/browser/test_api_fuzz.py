@@ -57,6 +57,9 @@ INVALID_BY_DATA = {
     ("PATCH", "/api/v1/risks/{rid}"): (
         "as for a new risk, and marking it mitigated needs a mitigation, sent or stored"
     ),
+    ("PUT", "/api/v1/partners/{partner_id}/people/{user_id}/roles"): (
+        "a signing role the person does not hold yet needs an authority; one held keeps its own"
+    ),
 }
 
 

@@ -221,6 +221,7 @@ def test_lead_invites_two_councils_and_their_people_join(
     assert_accessible(south)
     south.get_by_label("Email address").fill("signatory@southvale.example.org")
     south.get_by_label("Signatory", exact=True).check()
+    south.get_by_label("Authority for a signing role").fill("Southvale scheme of delegation 4.2")
     south.get_by_role("button", name="Send invitation").click()
     expect(south.get_by_text("Invitation sent to signatory@southvale.example.org")).to_be_visible()
 

@@ -92,7 +92,11 @@ def test_invite_a_council_which_accepts_and_invites_a_colleague(
     colleague = client.post(
         f"/api/v1/partners/{partner_id}/invitations",
         headers=auth,
-        json={"email": "cfo@westfield.example.org", "roles": ["cfo"]},
+        json={
+            "email": "cfo@westfield.example.org",
+            "roles": ["cfo"],
+            "authority": "Westfield scheme of delegation 3.1",
+        },
     )
     assert colleague.status_code == 201
     client.post(
@@ -109,6 +113,10 @@ def test_invite_a_council_which_accepts_and_invites_a_colleague(
         "Carl": ["cfo"],
         "Wendy": ["partner_lead", "officer"],
     }
+    carl = next(p for p in westfield["people"] if p["name"] == "Carl")
+    [grant] = carl["authorities"]
+    assert grant["role"] == "cfo" and grant["authority"] == "Westfield scheme of delegation 3.1"
+    assert grant["granted_by_name"] == "Wendy"
 
 
 def test_an_invitation_expires_after_fourteen_days(client: TestClient, db: Session) -> None:
@@ -182,7 +190,11 @@ def test_existing_account_accepts_with_its_own_password(client: TestClient, db: 
     client.post(
         f"/api/v1/partners/{world.other_partner.id}/invitations",
         headers=world.auth("other_partner_lead"),
-        json={"email": world.users["other_officer"].email, "roles": ["signatory"]},
+        json={
+            "email": world.users["other_officer"].email,
+            "roles": ["signatory"],
+            "authority": "Scheme of delegation 4.2",
+        },
     )
     token = _link_token(db, world.users["other_officer"].email)
     wrong = client.post(
@@ -253,10 +265,18 @@ def test_set_roles(client: TestClient, db: Session) -> None:
     officer = world.users["other_officer"]
     url = f"/api/v1/partners/{world.other_partner.id}/people/{officer.id}/roles"
     response = client.put(
-        url, headers=world.auth("other_partner_lead"), json={"roles": ["officer", "signatory"]}
+        url,
+        headers=world.auth("other_partner_lead"),
+        json={"roles": ["officer", "signatory"], "authority": "Scheme of delegation 4.2"},
     )
     assert response.status_code == 200
     assert response.json()["roles"] == ["officer", "signatory"]
+    [grant] = response.json()["authorities"]
+    assert (grant["role"], grant["authority"]) == ("signatory", "Scheme of delegation 4.2")
+    # Keeping a signing role needs no authority again; it keeps the one it was granted on.
+    kept = client.put(url, headers=world.auth("other_partner_lead"), json={"roles": ["signatory"]})
+    assert kept.status_code == 200
+    assert kept.json()["authorities"][0]["authority"] == "Scheme of delegation 4.2"
     foreign = f"/api/v1/partners/{world.other_partner.id}/people/{world.users['officer'].id}/roles"
     assert (
         client.put(
