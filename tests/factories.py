@@ -264,6 +264,15 @@ def enter_populations(client: TestClient, world: World) -> None:
         assert response.status_code == 200, response.text
 
 
+def answer_terms(client: TestClient, world: World) -> None:
+    """The lead council's officer answers every required Day 1 term (signed with the formula:
+    a CEO or CFO cannot sign while one is blank)."""
+    day1 = client.app.state.roadmap.funding_stage  # type: ignore[attr-defined]
+    for q in day1.questions:
+        if q.required and q.scope == "shared":
+            put_answer(client, world, "officer", day1, q.key, sample_value(q))
+
+
 def propose_funding(client: TestClient, world: World, version: int = 0, **changes: object):  # type: ignore[no-untyped-def]
     """The lead proposes £1m a year for a year, split by population (with `changes`)."""
     body = {

@@ -16,6 +16,7 @@ from app.funding.formula import percent
 from app.funding.models import FundingRole
 from app.funding.permissions import FiguresEditor, FundingLead, FundingMember, FundingSigner
 from app.funding.schemas import (
+    ChangeSinceSigned,
     FundingOut,
     FundingSignIn,
     FundingSignoffOut,
@@ -28,6 +29,7 @@ from app.funding.schemas import (
 )
 from app.funding.service import FundingState, state, what_if
 from app.identity.deps import actor_of
+from app.signatures.models import SignRole
 from app.wizard.deps import RoadmapDep
 
 router = APIRouter(prefix="/api/v1", tags=["funding"], responses=API_ERRORS)
@@ -104,10 +106,23 @@ def funding_out(current: FundingState) -> FundingOut:
                 cfo_signed_at=(
                     s.created_at if (s := current.current(partner.id, FundingRole.CFO)) else None
                 ),
+                changed_since_signed=[
+                    ChangeSinceSigned(
+                        role=role,
+                        signer=was.signer,
+                        signed_at=was.signed_at,
+                        changes=[
+                            {"label": c.label, "then": c.then, "now": c.now} for c in was.changes
+                        ],
+                    )
+                    for role in (FundingRole.CEO, FundingRole.CFO)
+                    if (was := current.changed.get((partner.id, SignRole(role.value))))
+                ],
             )
             for partner, organisation in current.partners
         ],
         problems=[pr.message for pr in current.problems],
+        blank_terms=[q.label for q in current.blank_terms],
         table=table_out(current.table) if current.table else None,
         every_method=[
             MethodResult(

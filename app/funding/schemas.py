@@ -180,6 +180,15 @@ class MethodResult(BaseModel):
     problems: list[str]
 
 
+class ChangeSinceSigned(BaseModel):
+    role: FundingRole
+    signer: str = Field(description="The signer and their organisation")
+    signed_at: datetime
+    changes: list[dict[str, str]] = Field(
+        description="Each change as {label, then, now}, in words as the page shows it"
+    )
+
+
 class PartnerFundingOut(BaseModel):
     partner_id: str
     organisation: str
@@ -189,6 +198,11 @@ class PartnerFundingOut(BaseModel):
     percentage: str | None
     ceo_signed_at: datetime | None
     cfo_signed_at: datetime | None
+    changed_since_signed: list[ChangeSinceSigned] = Field(
+        default_factory=list,
+        description="For a CEO or CFO whose signature no longer counts because the formula "
+        "changed: who signed, when, and each change since (empty when both signatures count).",
+    )
 
 
 class FundingOut(BaseModel):
@@ -232,6 +246,7 @@ class FundingOut(BaseModel):
                         },
                     ],
                     "problems": [],
+                    "blank_terms": [],
                     "table": _TABLES["population"],
                     "every_method": [
                         {"method": method, "table": table, "problems": []}
@@ -246,6 +261,11 @@ class FundingOut(BaseModel):
     proposal: ProposalIn | None
     partners: list[PartnerFundingOut]
     problems: list[str]
+    blank_terms: list[str] = Field(
+        default_factory=list,
+        description="The required Day 1 terms not answered yet, by label: the formula cannot "
+        "be signed until they are (they are signed with it)",
+    )
     table: TableOut | None
     every_method: list[MethodResult]
     content_hash: str

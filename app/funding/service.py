@@ -7,6 +7,7 @@ figures, the Day 1 terms), and computes no table. `state` is everything the Day 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,12 +17,14 @@ from app.core.canonical import content_hash
 from app.funding import formula
 from app.funding.models import FundingInput, FundingProposal, FundingRole
 from app.identity.models import Organisation
+from app.identity.service import people_named
 from app.partnerships.models import Partner, Partnership
 from app.signatures.models import FUNDING, Signature, SignRole
-from app.signatures.service import SubjectStatus, history
+from app.signatures.service import SubjectStatus, changes_since, history
 from app.signatures.service import status as signature_status
-from app.wizard.definition import Roadmap
+from app.wizard.definition import Question, Roadmap
 from app.wizard.models import SHARED_SCOPE, Answer
+from app.wizard.progress import display_value
 from app.wizard.service import active_partners
 
 
@@ -58,6 +61,24 @@ def to_inputs(
     return out
 
 
+@dataclass(frozen=True)
+class FundingChange:
+    """One thing that differs from what a CEO or CFO signed, as people read it."""
+
+    label: str
+    then: str
+    now: str
+
+
+@dataclass(frozen=True)
+class SinceSigned:
+    """A CEO's or CFO's signature that no longer counts because the formula changed."""
+
+    signer: str  # "Name (Organisation)"
+    signed_at: datetime
+    changes: list[FundingChange]
+
+
 @dataclass
 class FundingState:
     """Everything the Day 1 page and the funding API show."""
@@ -71,6 +92,9 @@ class FundingState:
     signatures: SubjectStatus
     signoffs: list[Signature]  # every decision, newest first
     problems: list[formula.Problem] = field(default_factory=list)
+    blank_terms: list[Question] = field(default_factory=list)  # required Day 1 terms unanswered
+    # (partner id, role) -> a superseded signature: who signed, when, and what changed since
+    changed: dict[tuple[str, SignRole], SinceSigned] = field(default_factory=dict)
     table: formula.Table | None = None
     comparison: dict[formula.Method, formula.Table | list[formula.Problem]] = field(
         default_factory=dict
@@ -85,6 +109,11 @@ class FundingState:
     def agreed(self) -> bool:
         """Every active partner's CEO and CFO, two different people, signed this content."""
         return self.signatures.agreed
+
+    @property
+    def signable(self) -> bool:
+        """There is a proposal, every figure is in and every required Day 1 term answered."""
+        return self.proposal is not None and not self.problems and not self.blank_terms
 
 
 def _terms(db: Session, partnership: Partnership, roadmap: Roadmap) -> dict[str, Any]:
@@ -144,6 +173,101 @@ def content(db: Session, partnership: Partnership, roadmap: Roadmap) -> dict[str
     )
 
 
+def blank_terms(roadmap: Roadmap, terms: dict[str, Any]) -> list[Question]:
+    """The required Day 1 terms not answered yet: the formula is signed with its terms, so a
+    CEO or CFO cannot sign a formula whose savings, exit or true-up rules are still blank."""
+    return [
+        q
+        for q in roadmap.funding_stage.questions
+        if q.scope == "shared" and q.required and terms.get(q.key) in (None, "", [])
+    ]
+
+
+# How the proposal's parts read (formula.canonical's keys).
+PROPOSAL_LABELS = {
+    "method": "Method",
+    "one_off_cost": "One-off cost",
+    "annual_cost": "Annual cost",
+    "years": "Years",
+    "annual_uplift_percent": "Annual uplift (%)",
+    "base_share_percent": "Equal base share (%)",
+    "driver_name": "Cost driver",
+    "schema": "Formula version",
+}
+FIGURE_LABELS = {
+    "population": "population",
+    "driver": "driver",
+    "budget": "budget",
+    "percentage": "agreed percentage",
+}
+
+
+def _plain(value: Any) -> str:
+    return "Not given" if value in (None, "", []) else str(value)
+
+
+def _figure_changes(then: list[Any], now: list[Any]) -> list[FundingChange]:
+    """Each partner's figures that differ, named by partner and figure."""
+    before = {p["partner_id"]: p for p in then or []}
+    after = {p["partner_id"]: p for p in now or []}
+    out = []
+    for pid in sorted(set(before) | set(after)):
+        old, new = before.get(pid, {}), after.get(pid, {})
+        name = new.get("name") or old.get("name") or pid
+        for key, label in FIGURE_LABELS.items():
+            if old.get(key) != new.get(key):
+                out.append(
+                    FundingChange(f"{name}: {label}", _plain(old.get(key)), _plain(new.get(key)))
+                )
+    return out
+
+
+def changes_since_signed(
+    signed: dict[str, Any], current: FundingState, roadmap: Roadmap
+) -> list[FundingChange]:
+    """What differs between the content a signature bound to and the formula as it stands:
+    the proposal, each partner's figures, the Day 1 terms, and who the partners are."""
+    terms = {q.key: q for q in roadmap.funding_stage.questions}
+    names = {  # a partner that has left is named as it was signed
+        p["partner_id"]: p["name"]
+        for content in (signed, current.content)
+        for p in (content.get("formula") or {}).get("partners", [])
+    }
+    out: list[FundingChange] = []
+    for change in changes_since(signed, current.content):
+        if change.part == "terms":
+            question = terms.get(change.key)
+
+            def show(value: Any, q: Question | None = question) -> str:
+                if value in (None, "", []) or q is None:
+                    return _plain(value)
+                return display_value(q.type, value, {o.value: o.label for o in q.options})
+
+            label = question.label if question else change.key
+            out.append(FundingChange(label, show(change.then), show(change.now)))
+        elif change.part == "formula" and change.key == "partners":
+            out.extend(_figure_changes(change.then, change.now))
+        elif change.part == "formula":
+            label = PROPOSAL_LABELS.get(change.key, change.key)
+            out.append(FundingChange(label, _plain(change.then), _plain(change.now)))
+        elif change.part == "partners":
+            before, after = set(change.then or []), set(change.now or [])
+            joined = sorted(names.get(p, "a partner") for p in after - before)
+            left = sorted(names.get(p, "a partner") for p in before - after)
+            text = "; ".join(
+                ([f"joined: {', '.join(joined)}"] if joined else [])
+                + ([f"left: {', '.join(left)}"] if left else [])
+            )
+            out.append(
+                FundingChange(
+                    "Partners", f"{len(before)} partners", f"{len(after)} partners ({text})"
+                )
+            )
+        else:
+            out.append(FundingChange(change.key, _plain(change.then), _plain(change.now)))
+    return out
+
+
 def problems(db: Session, partnership: Partnership) -> list[formula.Problem] | None:
     """What stops the formula being signed: None when there is no proposal yet."""
     proposal = _proposal(db, partnership.id)
@@ -172,7 +296,21 @@ def state(
         content_hash(signed),
         signature_status(db, partnership.id, FUNDING),
         history(db, partnership.id, FUNDING),
+        blank_terms=blank_terms(roadmap, signed["terms"]),
     )
+    superseded = [
+        (partner_id, role, signature)
+        for partner_id, standing in result.signatures.partners.items()
+        for role, signature in standing.latest.items()
+        if signature.superseded_at is not None and signature.revoked_at is None
+    ]
+    signers = people_named(db, {signature.user_id for _, _, signature in superseded})
+    for partner_id, role, signature in superseded:
+        result.changed[(partner_id, role)] = SinceSigned(
+            signers.get(signature.user_id, "Someone"),
+            signature.created_at,
+            changes_since_signed(signature.content or {}, result, roadmap),
+        )
     if proposal is not None:
         result.problems = formula.validate(to_proposal(proposal), figures)
         if not result.problems:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.funding.models import FundingInput, FundingProposal
-from app.funding.service import content, problems
+from app.funding.service import blank_terms, content, problems
 from app.partnerships.models import Partner, Partnership, PartnerStatus
 from app.signatures.flows import touch
 from app.signatures.models import FUNDING
@@ -40,6 +40,12 @@ class FundingSource:
         if found:
             return "The formula cannot be signed until every figure is in: " + "; ".join(
                 p.message for p in found
+            )
+        blank = blank_terms(roadmap_of(db), content["terms"])
+        if blank:
+            return (
+                "The formula cannot be signed until the Day 1 terms signed with it are "
+                "answered: " + "; ".join(q.label for q in blank)
             )
         return None
 

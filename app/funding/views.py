@@ -26,6 +26,7 @@ from app.funding.service import FundingState, WhatIf, state, to_inputs, what_if
 from app.identity.deps import actor_of
 from app.partnerships.models import Role
 from app.partnerships.permissions import Membership
+from app.signatures.models import SignRole
 from app.wizard.deps import RoadmapDep
 
 router = APIRouter(include_in_schema=False)
@@ -109,6 +110,7 @@ def _page(
             "what_if": _what_if(request, current),
             "Role": Role,
             "FundingRole": FundingRole,
+            "SignRole": SignRole,
             "is_table": lambda x: isinstance(x, formula.Table),
             "can_propose": member.active and member.is_lead,
             **(

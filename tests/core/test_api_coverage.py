@@ -3,8 +3,8 @@
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from tests.factories import answer_terms, make_token, make_user
 from tests.factories import enter_populations as _inputs
-from tests.factories import make_token, make_user
 from tests.factories import propose_funding as _propose
 from tests.factories import three_councils as _three_councils
 
@@ -45,16 +45,18 @@ def test_snapshots_notifications_and_outbox(client: TestClient, db: Session) -> 
         f"/api/v1/partnerships/{pid}/readiness/snapshots", headers=world.auth("viewer")
     ).json()
     assert snapshot["verdict"] == "not ready"
+    answer_terms(client, world)
     client.put(
         f"/api/v1/partnerships/{pid}/funding",
         headers=world.auth("lead"),
         json={"method": "equal", "one_off_cost": "0", "annual_cost": "1", "years": 1},
     )
-    client.post(
+    signed = client.post(
         f"/api/v1/partnerships/{pid}/funding/signoffs",
         headers=world.auth("other_ceo"),
         json={"role": "ceo", "password": "correct horse battery staple"},
     )
+    assert signed.status_code == 201, signed.text
     told = client.get("/api/v1/me/notifications", headers=world.auth("lead")).json()
     assert any("signed the funding formula" in n["message"] for n in told)
     admin = make_user(db, email="admin@site.example.org", organisation="Site", admin=True)

@@ -15,8 +15,8 @@ from app.cli import main as cli
 from app.core.settings import get_settings
 from app.export.build import build
 from app.signatures.models import Signature as SignOff
+from tests.factories import answer_terms, fill_stage, sign_stage
 from tests.factories import enter_populations as _inputs
-from tests.factories import fill_stage, sign_stage
 from tests.factories import propose_funding as _propose
 from tests.factories import sign_funding as _sign
 from tests.factories import three_councils as _three_councils
@@ -26,6 +26,7 @@ def _agreed_world(client: TestClient, db: Session):  # type: ignore[no-untyped-d
     world = _three_councils(db)
     _propose(client, world)
     _inputs(client, world)
+    answer_terms(client, world)
     for key in ("lead", "other", "third"):
         for role in ("ceo", "cfo"):
             assert _sign(client, world, f"{key}_{role}", role).status_code == 201
@@ -124,6 +125,7 @@ def test_the_agreement_page_and_every_download(client: TestClient, db: Session) 
     world = _three_councils(db)
     _propose(client, world)
     _inputs(client, world)
+    answer_terms(client, world)
     sign_in(client, world.users["viewer"].email)
     page = check_page(client.get(f"/partnerships/{world.partnership.id}/agreement"))
     assert "draft" in page.get_text().lower()

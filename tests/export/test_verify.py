@@ -27,6 +27,7 @@ from app.partnerships.models import Partnership
 from app.wizard.models import SHARED_SCOPE, Answer
 from tests.factories import (
     World,
+    answer_terms,
     enter_populations,
     fill_stage,
     propose_funding,
@@ -40,6 +41,7 @@ def _agreed(client: TestClient, db: Session, app: Any) -> World:
     world = three_councils(db)
     propose_funding(client, world)
     enter_populations(client, world)
+    answer_terms(client, world)
     for key in ("lead", "other", "third"):
         for role in ("ceo", "cfo"):
             assert sign_funding(client, world, f"{key}_{role}", role).status_code == 201

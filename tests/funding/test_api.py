@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.partnerships.models import Role
-from tests.factories import World, join, make_user
+from tests.factories import World, answer_terms, join, make_user
 from tests.factories import enter_populations as _inputs
 from tests.factories import propose_funding as _propose
 from tests.factories import sign_funding as _sign
@@ -29,6 +29,7 @@ def test_three_councils_agree_a_formula_with_six_signatures(
     missing = _funding(client, world)
     assert any("has not entered its population" in p for p in missing["problems"])
     _inputs(client, world)
+    answer_terms(client, world)
     funding = _funding(client, world)
     assert funding["problems"] == []
     totals = {r["organisation"]: r["total"] for r in funding["table"]["rows"]}
@@ -68,6 +69,7 @@ def test_the_wrong_role_the_same_person_twice_and_a_stale_proposal(
     world = _three_councils(db)
     _propose(client, world)
     _inputs(client, world)
+    answer_terms(client, world)
     assert _sign(client, world, "lead_ceo", "cfo").status_code == 403
     assert _sign(client, world, "officer", "ceo").status_code == 403
     both = world.users["lead_ceo"]
@@ -100,6 +102,7 @@ def test_only_the_lead_proposes_and_figures_are_checked(client: TestClient, db: 
 
 def test_a_new_partner_reopens_funding(client: TestClient, db: Session) -> None:
     world = _three_councils(db)
+    answer_terms(client, world)
     _propose(client, world, method="equal")
     for key in ("lead", "other", "third"):
         for role in ("ceo", "cfo"):
@@ -121,6 +124,7 @@ def test_signing_says_why_not_with_the_status_that_fits(client: TestClient, db: 
     missing = _sign(client, world, "lead_ceo", "ceo")
     assert missing.status_code == 409 and "every figure" in missing.json()["detail"]
     _inputs(client, world)
+    answer_terms(client, world)
     wrong = client.post(
         f"/api/v1/partnerships/{world.partnership.id}/funding/signoffs",
         headers=world.auth("lead_ceo"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import PASSWORD, post_form, sign_in
+from tests.factories import PASSWORD, answer_terms, post_form, sign_in
 from tests.factories import enter_populations as _inputs
 from tests.factories import propose_funding as _propose
 from tests.factories import three_councils as _three_councils
@@ -60,6 +60,7 @@ def test_day_one_through_the_page(client: TestClient, db: Session) -> None:
         == 303
     )
     _inputs(client, world)
+    answer_terms(client, world)
     page = check_page(client.get(url))
     text = page.get_text()
     assert "£200,000.00" in text and "£300,000.00" in text and "£500,000.00" in text
@@ -83,6 +84,7 @@ def test_day_one_through_the_page(client: TestClient, db: Session) -> None:
 def test_htmx_preview_returns_only_the_tables(client: TestClient, db: Session) -> None:
     world = _three_councils(db)
     _inputs(client, world)
+    answer_terms(client, world)
     sign_in(client, world.users["lead"].email)
     from tests.factories import page_csrf
 
@@ -106,6 +108,7 @@ def test_the_banner_and_the_task_list_follow_the_agreement(client: TestClient, d
     from tests.factories import sign_funding as _sign
 
     world = _three_councils(db)
+    answer_terms(client, world)
     _propose(client, world, method="equal")
     sign_in(client, world.users["viewer"].email)
     roadmap = f"/partnerships/{world.partnership.id}/roadmap"
