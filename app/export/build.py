@@ -15,6 +15,7 @@ from app.export.schema import (
     Agreement,
     AnswerEntry,
     AuditEntry,
+    AuthorityEntry,
     FundingEntry,
     FundingRowEntry,
     PartnerEntry,
@@ -34,7 +35,7 @@ from app.funding.models import FundingInput
 from app.funding.service import state as funding_state
 from app.identity.models import User
 from app.partnerships.models import Partnership, PartnerStatus
-from app.partnerships.service import PartnerName, partner_names
+from app.partnerships.service import PartnerName, partner_names, signing_grants
 from app.readiness import service as readiness
 from app.risks.service import list_risks
 from app.signatures.models import FUNDING
@@ -258,6 +259,18 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
         ],
         stages=stages,
         signoffs=register,
+        authorities=[
+            AuthorityEntry(
+                person=g.person,
+                organisation=g.organisation,
+                partner_id=g.partner_id,
+                role=g.role.value,
+                authority=g.authority,
+                granted_by=g.granted_by,
+                granted_at=g.granted_at,
+            )
+            for g in signing_grants(db, partnership.id)
+        ],
         funding=FundingEntry(
             terms=_shared(day1, answers) if day1 else [],
             method=proposal.method.value if proposal else None,

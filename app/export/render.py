@@ -224,6 +224,7 @@ class View:
     stages: list[StageView]
     terms: list[BodyItem]  # the Day 1 terms, cut like the stages' answers
     signoffs: SimpleTable
+    authorities: SimpleTable
     funding_facts: list[tuple[str, str]]
     funding_tables: list[SimpleTable]
     figures: SimpleTable
@@ -438,6 +439,26 @@ def _signoffs(agreement: Agreement) -> SimpleTable:
     )
 
 
+def _authorities(agreement: Agreement) -> SimpleTable:
+    rows = [
+        [
+            a.person,
+            ROLE_LABELS.get(a.role, _sentence(a.role)),
+            a.organisation,
+            a.authority or "Not recorded",
+            a.granted_by or "Not recorded",
+            when(a.granted_at),
+        ]
+        for a in agreement.authorities
+    ]
+    return SimpleTable(
+        caption="Signing authority: who holds each signing role, and the decision it rests on",
+        headers=["Person", "Role", "Organisation", "Authority", "Granted by", "When"],
+        rows=rows,
+        widths=[14, 10, 18, 28, 14, 16],
+    )
+
+
 def _funding_tables(agreement: Agreement) -> list[SimpleTable]:
     f = agreement.funding
     rows = f.rows
@@ -544,6 +565,7 @@ def _view(agreement: Agreement) -> View:
         stages=_body(a),
         terms=_terms(a),
         signoffs=_signoffs(a),
+        authorities=_authorities(a),
         funding_facts=[
             ("Method", _method(f.method)),
             ("Agreed", "Yes" if f.agreed else "No"),
@@ -729,6 +751,7 @@ def _blocks(agreement: Agreement) -> Iterator[Block]:
             yield Para(paragraph)
     yield Heading(2, "Appendix B: Sign-off register")
     yield v.signoffs if v.signoffs.rows else Para("No one has signed yet.")
+    yield v.authorities if v.authorities.rows else Para("No one holds a signing role.")
     yield Heading(2, "Appendix C: Funding")
     yield from _facts(v.funding_facts)
     yield from v.funding_tables

@@ -57,6 +57,19 @@ class SignOffEntry(Strict):
     )
 
 
+class AuthorityEntry(Strict):
+    person: str
+    organisation: str
+    partner_id: str
+    role: str = Field(description='"signatory", "ceo" or "cfo"')
+    authority: str | None = Field(
+        description="The decision the role rests on (a scheme of delegation or committee "
+        "minute); null for a grant made before the service recorded one"
+    )
+    granted_by: str | None = Field(description="Who granted the role; null when not recorded")
+    granted_at: datetime
+
+
 class FundingRowEntry(Strict):
     partner_id: str
     organisation: str
@@ -170,6 +183,11 @@ class Agreement(Strict):
     partners: list[PartnerEntry]
     stages: list[StageEntry]
     signoffs: list[SignOffEntry]
+    authorities: list[AuthorityEntry] = Field(
+        default_factory=list,
+        description="Every signing role held when the agreement was generated, with the "
+        "authority it was granted on (BRIEF rule 9)",
+    )
     funding: FundingEntry
     questions: list[QuestionEntry] = Field(
         default_factory=list,

@@ -729,6 +729,48 @@ class Authority:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """A signing role held in a partnership, as the agreement records it."""
+
+    partner_id: str
+    person: str
+    organisation: str
+    role: Role
+    authority: str | None
+    granted_by: str | None  # the grantor's name, None for a grant made by a setup command
+    granted_at: datetime
+
+
+def signing_grants(db: Session, partnership_id: str) -> list[Grant]:
+    """Every signing role held in the partnership, with its authority, in one query."""
+    grantor = aliased(User)
+    rows = db.exec(
+        select(PartnerRole, User.name, Organisation.name, grantor.name)
+        .join(Partner, col(Partner.id) == PartnerRole.partner_id)
+        .join(User, col(User.id) == PartnerRole.user_id)
+        .join(Organisation, col(Organisation.id) == Partner.organisation_id)
+        .join(grantor, col(grantor.id) == PartnerRole.granted_by, isouter=True)
+        .where(
+            Partner.partnership_id == partnership_id,
+            col(PartnerRole.role).in_([r.value for r in SIGNING_ROLES]),
+        )
+        .order_by(col(Organisation.name), col(User.name), col(PartnerRole.role))
+    ).all()
+    return [
+        Grant(
+            grant.partner_id,
+            person,
+            organisation,
+            Role(grant.role),
+            grant.authority,
+            granted_by,
+            grant.created_at,
+        )
+        for grant, person, organisation, granted_by in rows
+    ]
+
+
+@dataclass(frozen=True)
 class Person:
     user: User
     roles: list[Role]

@@ -9,9 +9,12 @@ partnership lead and the partner's people.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
@@ -481,3 +484,38 @@ def test_a_grant_by_invitation_rests_on_the_inviters_authority(
     assert set(told) == {"lead", "other_partner_lead", "other_officer", "cara"}
     assert all(f"{inviter.name} made Cara chief executive" in m[0] for m in told.values())
     assert f"Chief executive: {AUTHORITY}" in _people_row(client, world, "Cara")
+
+
+def test_the_agreement_records_each_grant_and_its_authority(
+    client: TestClient, db: Session
+) -> None:
+    world = make_world(db)
+    officer = world.users["other_officer"]
+    granted = client.put(
+        f"/api/v1{_roles_url(world, 'other_officer')}",
+        headers=world.auth("lead"),
+        json={"roles": ["officer", "signatory"], "authority": AUTHORITY},
+    )
+    assert granted.status_code == 200, granted.text
+    base = f"/api/v1/partnerships/{world.partnership.id}"
+    agreement = client.get(f"{base}/agreement.json", headers=world.auth("viewer")).json()
+    [entry] = [a for a in agreement["authorities"] if a["person"] == officer.name]
+    assert entry == {
+        "person": officer.name,
+        "organisation": "Eastbrook Borough Council",
+        "partner_id": world.other_partner.id,
+        "role": "signatory",
+        "authority": AUTHORITY,
+        "granted_by": world.users["lead"].name,
+        "granted_at": entry["granted_at"],
+    }
+    # Grants made by setup code (the factories) say so rather than inventing an authority.
+    assert {a["authority"] for a in agreement["authorities"] if a is not entry} <= {None}
+
+    pdf = client.get(f"{base}/agreement.pdf", headers=world.auth("viewer"))
+    assert pdf.status_code == 200
+    text = " ".join(
+        " ".join((page.extract_text() or "").split())
+        for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "Signing authority" in text and AUTHORITY in text
