@@ -640,7 +640,8 @@ def to_html(agreement: Agreement) -> str:
 
 
 def to_pdf(agreement: Agreement) -> bytes:
-    """The agreement summary as a tagged A4 PDF (WeasyPrint; takes seconds: run it in a thread)."""
+    """The agreement summary as an A4 PDF/UA-1 document (WeasyPrint; takes seconds: run it in a
+    thread)."""
     from weasyprint import HTML, Attachment  # type: ignore[import-untyped]  # slow: when needed
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
@@ -654,8 +655,10 @@ def to_pdf(agreement: Agreement) -> bytes:
         name=ATTACHMENT,
         description="The agreement as data: check it with `roadmap agreement verify`",
     )
+    # PDF/UA-1: tagged structure, language, title shown, and the XMP claim that a checker (or
+    # a screen reader's host) relies on; many councils must publish accessible documents.
     pdf = HTML(string=to_html(agreement), url_fetcher=fetcher).write_pdf(
-        pdf_tags=True, attachments=[data]
+        pdf_tags=True, pdf_variant="pdf/ua-1", attachments=[data]
     )
     return bytes(pdf)
 

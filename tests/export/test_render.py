@@ -264,3 +264,38 @@ def test_json_is_valid_against_the_published_schema(draft: Agreement) -> None:
     exported = render.to_json(draft)
     assert Agreement.model_validate_json(exported) == draft
     jsonschema.validate(json.loads(exported), json_schema())
+
+
+def _struct_types(node: Any, found: list[str]) -> list[str]:
+    """Every structure element type under `node`, depth first."""
+    node = node.get_object()
+    if isinstance(node, list) or type(node).__name__ == "ArrayObject":
+        for child in node:
+            _struct_types(child, found)
+        return found
+    if hasattr(node, "get"):
+        if "/S" in node:
+            found.append(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None and not isinstance(kids, int) and type(kids).__name__ != "NumberObject":
+            _struct_types(kids, found)
+    return found
+
+
+def test_the_pdf_is_pdf_ua_with_tagged_tables_and_captions(draft: Agreement) -> None:
+    reader = PdfReader(io.BytesIO(render.to_pdf(draft)))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp and b"1" in xmp.split(b"pdfuaid:part")[1][:20]
+    assert reader.metadata is not None and reader.metadata.title
+    types = _struct_types(root["/StructTreeRoot"], [])
+    html_tables = render.to_html(draft).count("<table")
+    assert html_tables >= 5
+    # Every table keeps its caption as a tagged Caption (a table split over pages is tagged once
+    # per page by WeasyPrint, so there may be more Table elements than tables).
+    assert types.count("/Caption") == html_tables <= types.count("/Table")
+    for kind in ("/H1", "/H2", "/TH", "/TD", "/P"):
+        assert kind in types, kind
