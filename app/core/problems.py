@@ -142,10 +142,33 @@ def allowed_methods(request: Request) -> str | None:
     return ", ".join(sorted(methods)) if methods else None
 
 
+def page_above(request: Request) -> str:
+    """The nearest address above this one that a page is served at ("/" at worst).
+
+    A form that is refused re-shows its page at the form's own address (post/redirect/get does
+    not apply to a page that must keep what was typed). Reloading or bookmarking that address
+    then asks for GET where only POST is served: the person is sent to the page the form lives
+    on (`/partnerships/1/funding/proposal` -> `/partnerships/1/funding`) instead of an error.
+    """
+    parts = request.url.path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        above = "/".join(parts) or "/"
+        if any(
+            regex.match(above) and "GET" in methods
+            for regex, methods in request.app.state.route_methods
+        ):
+            return above
+    return "/"
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, StarletteHTTPException):  # registered for this type only
         raise exc
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405 and request.method in ("GET", "HEAD"):
+        if not wants_problem_json(request):
+            return RedirectResponse(page_above(request), status_code=303)
     if exc.status_code == 405:
         allow = allowed_methods(request)
         headers = {**(headers or {}), **({"Allow": allow} if allow else {})}
