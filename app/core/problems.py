@@ -166,9 +166,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, StarletteHTTPException):  # registered for this type only
         raise exc
     headers = dict(exc.headers) if exc.headers else None
-    if exc.status_code == 405 and request.method in ("GET", "HEAD"):
-        if not wants_problem_json(request):
-            return RedirectResponse(page_above(request), status_code=303)
+    browser_get = request.method in ("GET", "HEAD") and not wants_problem_json(request)
+    if exc.status_code == 405 and browser_get:
+        return RedirectResponse(page_above(request), status_code=303)
     if exc.status_code == 405:
         allow = allowed_methods(request)
         headers = {**(headers or {}), **({"Allow": allow} if allow else {})}

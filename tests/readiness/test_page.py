@@ -50,6 +50,14 @@ def test_readiness_reads_the_weakest_partner_and_lists_blockers(
     svg = page.find("svg")
     assert svg is not None and svg.get("role") == "img" and svg.find("title")
     assert "Not ready" in page.get_text()
+    # Red, amber and green are told by their word too, visibly (WCAG 1.4.1).
+    tags = page.select(".govuk-tag--yellow, .govuk-tag--red, .govuk-tag--green")
+    assert tags, "no scored tag on the page"
+    words = {"govuk-tag--red": "Red", "govuk-tag--yellow": "Amber", "govuk-tag--green": "Green"}
+    for tag in tags:
+        colour = next(c for c in tag["class"] if c in words)
+        assert tag.get_text(" ", strip=True).endswith(words[colour]), tag
+        assert not tag.select(".govuk-visually-hidden")
     assert page.find("a", href=f"/partnerships/{world.partnership.id}/funding")
     assert not page.find("button", string=lambda s: bool(s and "Collect" in s))  # lead only
 

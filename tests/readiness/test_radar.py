@@ -234,3 +234,25 @@ def test_any_text_gives_well_formed_xml(names: list[str], axis: str) -> None:
     svg = render([(n, values("1", None, "3")) for n in names], axes=axes, title=axis)
     root = parse(svg)
     assert len(root.findall(".//polygon")) == len(names)
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_gridlines_keep_three_to_one_contrast_on_white() -> None:
+    from app.readiness import radar as radar_module
+
+    ratio = (1.05) / (_luminance(radar_module.GRID) + 0.05)
+    assert ratio >= 3.0, ratio  # WCAG 1.4.11: graphics that carry meaning
+
+
+def test_small_screens_read_the_table_instead_of_the_radar() -> None:
+    from app.core.paths import STATIC_DIR
+
+    css = (STATIC_DIR / "app.css").read_text()
+    narrow = css.split("@media (max-width: 40em)")[1]
+    rule = narrow[: narrow.index("}")]
+    assert ".app-radar" in rule and "display: none" in rule
