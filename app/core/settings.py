@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(default=None, repr=False)
     smtp_starttls: bool = False
     mail_from: str = "roadmap@localhost"
+    # Where the accessibility statement tells people to write (the Regulations require a
+    # contact); MAIL_FROM when unset.
+    accessibility_contact: str | None = None
 
     mail_poll_seconds: float = Field(
         default=2.0, ge=0, description="How often unsent mail is tried; 0 turns delivery off."

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import HTMLResponse
 
 from app.core.templating import render
+from app.site import accessibility as statement
 from app.wizard.deps import RoadmapDep
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +35,24 @@ def stage_page(request: Request, stage_key: str, roadmap: RoadmapDep) -> HTMLRes
     return render(request, "site/stage.html", {"roadmap": roadmap, "stage": stage})
 
 
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 @router.get("/accessibility", response_class=HTMLResponse)
 def accessibility(request: Request) -> HTMLResponse:
-    """The accessibility statement."""
-    return render(request, "site/accessibility.html")
+    """The accessibility statement, in GOV.UK's model form."""
+    settings = request.app.state.settings
+    return render(
+        request,
+        "site/accessibility.html",
+        {
+            "service": settings.service_name,
+            "contact": settings.accessibility_contact or settings.mail_from,
+            "issues": statement.KNOWN_ISSUES,
+            "prepared": _long(statement.PREPARED),
+            "reviewed": _long(statement.REVIEWED),
+            "tested": _long(statement.TESTED),
+            "fix_by": statement.FIX_BY,
+        },
+    )
