@@ -187,7 +187,7 @@ def sample_value(question: Question) -> Any:
 
 
 def put_answer(
-    client: TestClient, world: World, who: str, stage: Stage, key: str, value: Any
+    client: Any, world: World, who: str, stage: Stage, key: str, value: Any
 ) -> dict[str, Any]:
     """Save an answer through the API at the version as read, as a client would."""
     base = f"/api/v1/partnerships/{world.partnership.id}/stages/{stage.key}"
@@ -264,10 +264,11 @@ def enter_populations(client: TestClient, world: World) -> None:
         assert response.status_code == 200, response.text
 
 
-def answer_terms(client: TestClient, world: World) -> None:
+def answer_terms(client: Any, world: World, roadmap: Any = None) -> None:
     """The lead council's officer answers every required Day 1 term (signed with the formula:
-    a CEO or CFO cannot sign while one is blank)."""
-    day1 = client.app.state.roadmap.funding_stage  # type: ignore[attr-defined]
+    a CEO or CFO cannot sign while one is blank). `client` is a TestClient, or an httpx client
+    on a live server with that server's `roadmap`."""
+    day1 = (roadmap or client.app.state.roadmap).funding_stage
     for q in day1.questions:
         if q.required and q.scope == "shared":
             put_answer(client, world, "officer", day1, q.key, sample_value(q))

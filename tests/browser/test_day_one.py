@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Locator, Page, expect
@@ -24,7 +25,7 @@ from app.wizard.flows import check_value
 from app.wizard.models import SHARED_SCOPE
 from app.wizard.service import save_answer
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, World, app_session, join, make_user, make_world
+from tests.factories import PASSWORD, World, answer_terms, app_session, join, make_user, make_world
 from tests.factories import three_councils as _three_councils
 
 NORTH = "Northdale District Council"
@@ -127,9 +128,13 @@ def banner(page: Page) -> Locator:
 
 @pytest.fixture
 def councils(server: str, live_app: FastAPI) -> World:
-    """Northdale (lead), Eastbrook and Westmoor, each with an officer, a CEO and a CFO."""
+    """Northdale (lead), Eastbrook and Westmoor, each with an officer, a CEO and a CFO; the
+    Day 1 terms answered (the formula cannot be signed while one is blank)."""
     with app_session(live_app) as db:
-        return _three_councils(db)
+        world = _three_councils(db)
+    with httpx.Client(base_url=server) as http:
+        answer_terms(http, world, live_app.state.roadmap)
+    return world
 
 
 def funding_path(world: World) -> str:
@@ -311,14 +316,20 @@ def test_three_councils_agree_the_funding_formula_with_six_signatures(
     expect(lead.get_by_text("1 of 10 stages agreed.")).to_be_visible()
     assert_accessible(lead)
 
-    # A changed figure supersedes every signature: not agreed again.
+    # A changed figure supersedes every signature: not agreed again, and each signer is shown
+    # what changed since they signed.
     west = signed_in(new_context, OFFICERS["third"])
     enter_population(west, world, "250001")
     expect(agreement(west)).to_contain_text("Not agreed yet.")
     expect(banner(west)).to_be_visible()
     for council in COUNCILS.values():
-        expect(cells(table(west, "Who has signed"), council).locator(".govuk-tag")).to_have_text(
-            ["Not signed", "Not signed"]
+        cell = cells(table(west, "Who has signed"), council)
+        expect(cell.locator(".govuk-tag")).to_have_text(
+            ["Changed since signed", "Changed since signed"]
+        )
+        cell.first.locator("summary").click()
+        expect(cell.first.locator(".govuk-details__text")).to_contain_text(
+            f"{WEST}: population: was 250000, now 250001"
         )
     signer.reload()
     expect(agreement(signer)).to_contain_text("Not agreed yet.")
