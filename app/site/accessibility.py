@@ -49,10 +49,4 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         "low-contrast text and nested controls.",
         "tests/accessibility/test_known_issues.py::test_the_api_reference_states_its_language",
     ),
-    KnownIssue(
-        "1.4.10 Reflow",
-        "Some wide tables (funding, people, risks, activity) make the page scroll sideways on a "
-        "small screen or at 400% zoom.",
-        "tests/browser/test_known_reflow.py::test_wide_tables_fit_320_pixels",
-    ),
 )
