@@ -60,6 +60,6 @@ def test_check_your_answers_leads_on(client: TestClient, db: Session) -> None:
 
 
 @KNOWN
-def test_the_api_reference_states_its_language(client: TestClient) -> None:
-    soup = BeautifulSoup(client.get("/docs").text, "html.parser")
+def test_the_api_explorer_states_its_language(client: TestClient) -> None:
+    soup = BeautifulSoup(client.get("/docs/explorer").text, "html.parser")
     assert soup.html is not None and soup.html.get("lang")

@@ -16,6 +16,7 @@ def _pages(pid: str, stage: str) -> list[str]:
         "/",
         "/roadmap",
         "/accessibility",
+        "/docs",
         "/partnerships",
         "/account",
         "/notifications",

@@ -59,6 +59,17 @@ def test_roadmap_pages(page: Page, server: str, outside_requests: list[str]) -> 
     assert outside_requests == []
 
 
+def test_the_api_reference_passes_axe(page: Page, server: str, outside_requests: list[str]) -> None:
+    page.goto(server + "/docs")
+    expect(page.get_by_role("heading", level=1)).to_have_text("API reference")
+    funding = page.locator("section").filter(has_text="/api/v1/partnerships/{pid}/funding").first
+    expect(funding).to_contain_text("FundingOut")
+    page.get_by_role("link", name="FundingOut").first.click()
+    expect(page.locator("#schema-FundingOut")).to_be_in_viewport()
+    assert_accessible(page)
+    assert outside_requests == []
+
+
 def test_works_without_javascript(browser: object, server: str) -> None:
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     page = context.new_page()
