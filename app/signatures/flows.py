@@ -68,8 +68,7 @@ class Unacknowledged(SignatureProblem):
 
     def __init__(self, keys: list[str]) -> None:
         super().__init__(
-            "Confirm that you have read each open warning before signing: "
-            + ", ".join(keys)
+            "Confirm that you have read each open warning before signing: " + ", ".join(keys)
         )
         self.keys = keys
 
