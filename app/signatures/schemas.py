@@ -50,6 +50,36 @@ class WarningOut(BaseModel):
 class SignPreview(BaseModel):
     """What a signatory would sign now, and what they must acknowledge to sign it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stage": "governance",
+                    "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                    "content": {
+                        "partnership_id": "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+                        "roadmap_version": "2026.1",
+                        "stage": "governance",
+                        "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                        "shared": {"decision-body": "company-board"},
+                        "own": {"partner-representative": "Director of Resources"},
+                    },
+                    "content_hash": (
+                        "e539513e43c2cddcecb315a744e23264f545d55081c5749cd5dc228c5549acb6"
+                    ),
+                    "warnings": [
+                        {
+                            "key": "company-needs-vehicle",
+                            "message": "Decisions are to be taken by a company board, but the "
+                            "legal-issues stage does not choose a company as the legal vehicle.",
+                        }
+                    ],
+                    "refusal": None,
+                }
+            ]
+        }
+    )
+
     stage: str
     partner_id: str
     content: dict[str, Any] = Field(description="The content that would be signed")
