@@ -15,12 +15,16 @@ from app.wizard.loader import load_roadmap
 from tests.factories import (
     PASSWORD,
     World,
+    enter_populations,
     fill_stage,
     make_world,
     post_form,
+    propose_funding,
     put_answer,
+    sign_funding,
     sign_in,
     sign_stage,
+    three_councils,
 )
 from tests.pages import check_page, hidden_fields
 
@@ -199,3 +203,23 @@ def test_the_api_revoke_needs_a_reason(client: TestClient, db: Session) -> None:
     assert done.status_code == 200
     assert done.json()["state"] == "revoked"
     assert done.json()["revoke_reason"] == "Signed too early"
+
+
+def test_a_funding_signature_is_revoked_on_the_same_page(client: TestClient, db: Session) -> None:
+    world = three_councils(db)
+    propose_funding(client, world)
+    enter_populations(client, world)
+    signed = sign_funding(client, world, "lead_ceo", "ceo")
+    assert signed.status_code == 201, signed.text
+    sign_in(client, world.users["lead_ceo"].email)
+    url = f"/signoffs/{signed.json()['id']}/revoke"
+    page = check_page(client.get(url))
+    assert ROADMAP.funding_stage.title in page.find("h1").get_text()
+    done = post_form(client, url, {"reason": "The figures are being revised", "confirm": "yes"})
+    assert done.status_code == 303
+    assert done.headers["location"].endswith("/funding#signatures")
+    [revoked] = _signatures(db)
+    assert (revoked.state, revoked.revoke_reason) == ("revoked", "The figures are being revised")
+    # Another council's chief executive may not revoke it, nor even see the page.
+    sign_in(client, world.users["other_ceo"].email)
+    assert client.get(url).status_code == 403
