@@ -12,6 +12,7 @@ from app.audit.models import AuditEvent
 from app.audit.service import GENESIS_HASH, anchor_at
 from app.core.database import utcnow
 from app.export.schema import (
+    AcknowledgedEntry,
     Agreement,
     AnswerEntry,
     AuditEntry,
@@ -231,6 +232,7 @@ def build(db: Session, partnership: Partnership, roadmap: Roadmap) -> Agreement:
             counts=s.current,
             state=s.state,
             reason=s.revoke_reason if s.revoked_at else s.reason,
+            acknowledged=[AcknowledgedEntry(**w) for w in s.acknowledged or []],
         )
         for s in signatures
     ]

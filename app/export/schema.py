@@ -38,6 +38,13 @@ class StageEntry(Strict):
     shared_answers: list[AnswerEntry]
 
 
+class AcknowledgedEntry(Strict):
+    """An open consistency warning the signer acknowledged when signing."""
+
+    key: str
+    message: str
+
+
 class SignOffEntry(Strict):
     kind: str = Field(description='"stage" or "funding"')
     stage: str | None
@@ -54,6 +61,11 @@ class SignOffEntry(Strict):
     )
     reason: str | None = Field(
         default=None, description="Why it was declined or revoked, as the person gave it"
+    )
+    acknowledged: list[AcknowledgedEntry] = Field(
+        default_factory=list,
+        description="The open consistency warnings the signer acknowledged before signing: "
+        "part of the signed record",
     )
 
 

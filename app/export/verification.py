@@ -201,8 +201,36 @@ def _head(db: Session, chain: str, audit: Any) -> list[str]:
     return problems
 
 
+SIGNED_ACTIONS = ("signoff.signed", "funding.signed")
+
+
 def _source(subject: str) -> Source:
     return FUNDING_SOURCE if subject == FUNDING else STAGE
+
+
+def _acknowledged_when_signed(
+    db: Session, partnership_id: str, signature_ids: list[str]
+) -> dict[str, str | None]:
+    """Signature id -> the hash of the warnings acknowledged, as its sealed sign event says
+    (None when the event predates acknowledgements)."""
+    if not signature_ids:
+        return {}
+    rows = db.exec(
+        select(AuditEvent.object_id, AuditEvent.after).where(
+            AuditEvent.partnership_id == partnership_id,
+            col(AuditEvent.action).in_(SIGNED_ACTIONS),
+            col(AuditEvent.object_id).in_(signature_ids),
+        )
+    ).all()
+    return {sid: (after or {}).get("acknowledged_hash") for sid, after in rows if sid}
+
+
+def _acknowledgement_matches(signature: Signature, recorded: str | None) -> bool:
+    """The acknowledgement kept with a signature is the one sealed in its sign event: an
+    edit made in the database afterwards (adding, removing or rewording one) shows here."""
+    if recorded is None:
+        return not signature.acknowledged  # signed before acknowledgements were recorded
+    return content_hash(signature.acknowledged or []) == recorded
 
 
 def signatures_match(db: Session, partnership: Partnership) -> list[str]:
@@ -214,6 +242,7 @@ def signatures_match(db: Session, partnership: Partnership) -> list[str]:
         u.id: u.name
         for u in db.exec(select(User).where(col(User.id).in_({s.user_id for s in counting})))
     }
+    acknowledged = _acknowledged_when_signed(db, partnership.id, [s.id for s in counting])
     problems = []
     by_subject: dict[str, list[Signature]] = {}
     for s in counting:
@@ -226,6 +255,11 @@ def signatures_match(db: Session, partnership: Partnership) -> list[str]:
                 f"the {s.role.value} signature of {people.get(s.user_id, s.user_id)} "
                 f"({names.get(s.partner_id, s.partner_id)}) on {source.title(db, subject)}"
             )
+            if not _acknowledgement_matches(s, acknowledged.get(s.id)):
+                problems.append(
+                    f"{who}: the warnings it records as acknowledged are not those the audit "
+                    "trail recorded when it was signed"
+                )
             if content_hash(s.content) != s.content_hash:
                 problems.append(f"{who}: its stored content no longer matches its hash")
             elif content_hash(now[s.partner_id]) != s.content_hash:

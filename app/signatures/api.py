@@ -12,7 +12,7 @@ from app.identity.deps import actor_of
 from app.signatures import flows
 from app.signatures.models import Signature
 from app.signatures.permissions import SignatureRevoker
-from app.signatures.schemas import ReasonRequest, SignatureOut
+from app.signatures.schemas import ReasonRequest, SignatureOut, WarningOut
 
 router = APIRouter(prefix="/api/v1", tags=["sign-off"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -33,6 +33,13 @@ def refused(problem: flows.SignatureProblem) -> Problem:
                 "current_hash": problem.current_hash,
                 "current_content": problem.content,
             },
+        )
+    if isinstance(problem, flows.Unacknowledged):
+        return Problem(
+            422,
+            str(problem),
+            errors=[{"field": "acknowledged", "message": str(problem)}],
+            extra={"unacknowledged": problem.keys},
         )
     if isinstance(problem, flows.NotAllowed):
         return Problem(403, str(problem))
@@ -58,6 +65,8 @@ def signature_out(s: Signature) -> SignatureOut:
         superseded_at=s.superseded_at,
         superseded_by=s.superseded_by,
         revoked_at=s.revoked_at,
+        revoke_reason=s.revoke_reason,
+        acknowledged=[WarningOut(**w) for w in s.acknowledged or []],
     )
 
 

@@ -16,6 +16,7 @@ signature and supersedes it. On SQLite the lock is the database's write lock.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,16 @@ class WrongPassword(NotAllowed):
 
 class NotNow(SignatureProblem):
     """The subject's state stops it: unanswered questions, already signed, no longer current."""
+
+
+class Unacknowledged(SignatureProblem):
+    """An open consistency warning was not acknowledged: nothing was signed."""
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(
+            "Confirm that you have read each open warning before signing: " + ", ".join(keys)
+        )
+        self.keys = keys
 
 
 class ContentChanged(NotNow):
@@ -217,12 +228,16 @@ def sign(
     role: SignRole,
     password: str,
     shown_hash: str | None,
+    warnings: Mapping[str, str] | None = None,
+    acknowledged: Collection[str] = (),
 ) -> Signature:
     """Sign `subject` for the signer's own partner, bound to its content as it stands.
 
     `shown_hash` is the hash of the content the signer was shown (None from an API client
     that did not send one): if the content has changed since, ContentChanged and nothing is
-    signed. The password is entered again at the moment of signing.
+    signed. The password is entered again at the moment of signing. `warnings` are the open
+    consistency warnings on the subject (key -> message): each must be among `acknowledged`,
+    or Unacknowledged and nothing is signed; they are kept with the signature.
     """
     _holder(member, role)
     if role not in roles_for(subject):
@@ -238,6 +253,11 @@ def sign(
     refusal = source.refusal(db, partnership, subject, content)
     if refusal:
         raise NotNow(refusal)
+    warnings = dict(warnings or {})
+    missing = sorted(set(warnings) - set(acknowledged))
+    if missing:
+        raise Unacknowledged(missing)
+    noted = [{"key": k, "message": warnings[k]} for k in sorted(warnings)]
     mine = {s.role: s for s in current_signatures(db, partnership.id, subject, [member.partner.id])}
     if role in mine:
         raise NotNow("Your organisation has already signed this as it stands, in that role")
@@ -255,6 +275,7 @@ def sign(
         content=content,
         content_hash=digest,
         roadmap_version=partnership.roadmap_version,
+        acknowledged=noted,
     )
     try:
         with db.begin_nested():
@@ -275,6 +296,8 @@ def sign(
             "role": role.value,
             "partner_id": member.partner.id,
             "content_hash": digest,
+            "acknowledged": [w["key"] for w in noted],
+            "acknowledged_hash": hash_of(noted),
         },
     )
     _after_decision(

@@ -76,6 +76,10 @@ class Signature(SQLModel, table=True):
     revoked_at: datetime | None = timestamp_field()
     revoked_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
     revoke_reason: str | None = Field(default=None, max_length=2000)
+    # The open consistency warnings the signer acknowledged, as [{"key", "message"}]: part of
+    # the signed record (the sign event's audit entry carries their hash). None before they
+    # were recorded.
+    acknowledged: Any = Field(default=None, sa_type=sa.JSON, nullable=True)
 
     @property
     def current(self) -> bool:

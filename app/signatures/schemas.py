@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core import patterns
 
@@ -20,6 +20,7 @@ class SignRequest(BaseModel):
                     "content_hash": (
                         "e539513e43c2cddcecb315a744e23264f545d55081c5749cd5dc228c5549acb6"
                     ),
+                    "acknowledged": ["tupe-needs-consultation"],
                 },
             ]
         }
@@ -31,6 +32,63 @@ class SignRequest(BaseModel):
         description="The content hash you were shown (GET the stage's `content_hash`). When "
         "the content has changed since, nothing is signed and the answer is 409 with the "
         "current hash and content.",
+    )
+    acknowledged: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
+        default_factory=list,
+        max_length=200,
+        description="The keys of the open consistency warnings you have read (GET the "
+        "stage's `signoffs/preview`). Every open warning must be here, or the answer is 422 "
+        "naming the `unacknowledged` keys and nothing is signed.",
+    )
+
+
+class WarningOut(BaseModel):
+    key: str = Field(description="The consistency rule's key, stable across roadmap versions")
+    message: str
+
+
+class SignPreview(BaseModel):
+    """What a signatory would sign now, and what they must acknowledge to sign it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stage": "governance",
+                    "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                    "content": {
+                        "partnership_id": "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+                        "roadmap_version": "2026.1",
+                        "stage": "governance",
+                        "partner_id": "3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13",
+                        "shared": {"decision-body": "company-board"},
+                        "own": {"partner-representative": "Director of Resources"},
+                    },
+                    "content_hash": (
+                        "e539513e43c2cddcecb315a744e23264f545d55081c5749cd5dc228c5549acb6"
+                    ),
+                    "warnings": [
+                        {
+                            "key": "company-needs-vehicle",
+                            "message": "Decisions are to be taken by a company board, but the "
+                            "legal-issues stage does not choose a company as the legal vehicle.",
+                        }
+                    ],
+                    "refusal": None,
+                }
+            ]
+        }
+    )
+
+    stage: str
+    partner_id: str
+    content: dict[str, Any] = Field(description="The content that would be signed")
+    content_hash: str = Field(description="Its SHA-256: send it back to sign only this")
+    warnings: list[WarningOut] = Field(
+        description="Open consistency warnings: send every key in `acknowledged` to sign"
+    )
+    refusal: str | None = Field(
+        description="Why it cannot be signed yet (unanswered questions), or null"
     )
 
 
@@ -113,3 +171,10 @@ class SignatureOut(BaseModel):
     superseded_at: datetime | None
     superseded_by: Any
     revoked_at: datetime | None
+    revoke_reason: str | None = Field(
+        default=None, description="Why it was revoked, as the person who revoked it gave it"
+    )
+    acknowledged: list[WarningOut] = Field(
+        default_factory=list,
+        description="The open consistency warnings the signer acknowledged when signing",
+    )

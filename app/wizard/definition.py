@@ -109,18 +109,52 @@ class Statement(Strict):
 
 
 class ConsistencyHint(Strict):
-    """A warning shown when one answer implies another that is missing.
+    """A consistency rule: when one answer says something, another answer must agree with it.
 
-    When `if_question` (in this stage) has one of `if_values`, the question `then_question`
-    of stage `then_stage` must be answered; otherwise `message` is shown on both stages.
+    The rule fires when `if_question` (a shared question of this stage) is answered and its
+    answer meets the condition: one of `if_values` (for a multiple choice, any one ticked),
+    at least `if_at_least`, at most `if_at_most`, or, with none of these, any answer at all.
+    It then requires the shared question `then_question` of stage `then_stage` to be answered
+    and to meet every `then_` test given: one of `then_values` (a multiple choice: any one
+    ticked), none of `then_not_values` (a multiple choice: none ticked), at least
+    `then_at_least`, at most `then_at_most`. While it is not met, `message` is an open warning
+    on both stages, which a signatory acknowledges before signing either.
     """
 
     key: Key
     if_question: Key
-    if_values: list[str] = Field(min_length=1)
+    if_values: list[str] = Field(
+        default_factory=list, description="Fires on any of these values; empty: on any answer."
+    )
+    if_at_least: Decimal | None = Field(default=None, description="Fires on a number this or more.")
+    if_at_most: Decimal | None = Field(default=None, description="Fires on a number this or less.")
     then_stage: Key
     then_question: Key
+    then_values: list[str] = Field(
+        default_factory=list, description="The other answer must be one of these."
+    )
+    then_not_values: list[str] = Field(
+        default_factory=list, description="The other answer must be none of these."
+    )
+    then_at_least: Decimal | None = Field(
+        default=None, description="The other answer must be this number or more."
+    )
+    then_at_most: Decimal | None = Field(
+        default=None, description="The other answer must be this number or less."
+    )
     message: Text
+
+    @model_validator(mode="after")
+    def _one_kind_of_condition(self) -> ConsistencyHint:
+        numeric = self.if_at_least is not None or self.if_at_most is not None
+        if self.if_values and numeric:
+            raise ValueError("a rule fires on if_values or on a number, not both")
+        if self.then_values and self.then_not_values:
+            raise ValueError("give then_values or then_not_values, not both")
+        wants_number = self.then_at_least is not None or self.then_at_most is not None
+        if wants_number and (self.then_values or self.then_not_values):
+            raise ValueError("a rule requires values or a number of the other answer, not both")
+        return self
 
 
 class Stage(Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,7 +12,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from app.signatures.models import FUNDING
-from app.wizard.definition import CHOICE_TYPES, QuestionType, Roadmap, RoadmapIndex, Stage
+from app.wizard.definition import (
+    CHOICE_TYPES,
+    RANGE_TYPES,
+    ConsistencyHint,
+    Question,
+    QuestionType,
+    Roadmap,
+    RoadmapIndex,
+    Stage,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,11 +84,76 @@ def _parse(model: type[M], data: Any, label: str, errors: list[DefinitionError])
         return None
 
 
+def _fits(
+    question: Question, values: list[str], numbers: list[Decimal | None], fields: tuple[str, str]
+) -> list[tuple[str, str]]:
+    """What is wrong with testing `question` against these values or numbers, as (field,
+    message); `fields` names the rule's values field and its question field."""
+    values_field, question_field = fields
+    problems = []
+    if values:
+        if question.type in CHOICE_TYPES:
+            allowed = {o.value for o in question.options}
+        elif question.type is QuestionType.YES_NO:
+            allowed = {"yes", "no"}
+        else:
+            return [(values_field, f"{question.key!r} is a {question.type} question: no values")]
+        problems += [
+            (values_field, f"{v!r} is not an option of {question.key!r}")
+            for v in values
+            if v not in allowed
+        ]
+    if any(n is not None for n in numbers) and question.type not in RANGE_TYPES:
+        problems.append((question_field, f"{question.key!r} is a {question.type} question"))
+    return problems
+
+
+def _check_rule(
+    rule: ConsistencyHint, stage: Stage, stages: dict[str, Stage], label: str, where: str
+) -> list[DefinitionError]:
+    """A consistency rule points at shared questions that exist, with values they can have."""
+    errors = []
+    source = stage.question(rule.if_question)
+    if source is None or source.scope != "shared":
+        errors.append(
+            DefinitionError(
+                label, f"{where}.if_question", f"no shared question {rule.if_question!r}"
+            )
+        )
+    else:
+        numbers = [rule.if_at_least, rule.if_at_most]
+        fields = ("if_values", "if_question")
+        for path, problem in _fits(source, rule.if_values, numbers, fields):
+            errors.append(DefinitionError(label, f"{where}.{path}", problem))
+    target = stages.get(rule.then_stage)
+    then = target.question(rule.then_question) if target else None
+    if target is None:
+        errors.append(
+            DefinitionError(label, f"{where}.then_stage", f"no stage {rule.then_stage!r}")
+        )
+    elif then is None or then.scope != "shared":
+        errors.append(
+            DefinitionError(
+                label,
+                f"{where}.then_question",
+                f"stage {rule.then_stage!r} has no shared question {rule.then_question!r}",
+            )
+        )
+    else:
+        values = rule.then_values or rule.then_not_values
+        numbers = [rule.then_at_least, rule.then_at_most]
+        fields = ("then_values" if rule.then_values else "then_not_values", "then_question")
+        for path, problem in _fits(then, values, numbers, fields):
+            errors.append(DefinitionError(label, f"{where}.{path}", problem))
+    return errors
+
+
 def _cross_check(
     index: RoadmapIndex, stages: dict[str, Stage], labels: dict[str, str]
 ) -> list[DefinitionError]:
     errors: list[DefinitionError] = []
     seen_numbers: dict[int, str] = {}
+    rule_keys: dict[str, str] = {}  # a rule's key names its warning everywhere: unique
     for key, stage in stages.items():
         label = labels[key]
         if key == FUNDING:
@@ -97,48 +172,16 @@ def _cross_check(
             )
         seen_numbers[stage.number] = key
         for i, hint in enumerate(stage.hints):
-            where = f"hints[{i}]"
-            source = stage.question(hint.if_question)
-            if source is None:
-                errors.append(
-                    DefinitionError(
-                        label, f"{where}.if_question", f"no question {hint.if_question!r}"
-                    )
-                )
-            elif source.type not in CHOICE_TYPES and source.type is not QuestionType.YES_NO:
-                errors.append(
-                    DefinitionError(
-                        label, f"{where}.if_question", "must be a choice or yes/no question"
-                    )
-                )
-            else:
-                allowed = (
-                    {o.value for o in source.options}
-                    if source.type in CHOICE_TYPES
-                    else {"yes", "no"}
-                )
-                for value in hint.if_values:
-                    if value not in allowed:
-                        errors.append(
-                            DefinitionError(
-                                label,
-                                f"{where}.if_values",
-                                f"{value!r} is not an option of {hint.if_question!r}",
-                            )
-                        )
-            target = stages.get(hint.then_stage)
-            if target is None:
-                errors.append(
-                    DefinitionError(label, f"{where}.then_stage", f"no stage {hint.then_stage!r}")
-                )
-            elif target.question(hint.then_question) is None:
+            errors += _check_rule(hint, stage, stages, label, f"hints[{i}]")
+            if hint.key in rule_keys:
                 errors.append(
                     DefinitionError(
                         label,
-                        f"{where}.then_question",
-                        f"stage {hint.then_stage!r} has no question {hint.then_question!r}",
+                        f"hints[{i}].key",
+                        f"{hint.key!r} is also used in {rule_keys[hint.key]}",
                     )
                 )
+            rule_keys[hint.key] = label
     funding = [s for s in stages.values() if s.kind == "funding"]
     if len(funding) != 1:
         errors.append(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from app.wizard.definition import QuestionType, Roadmap, Stage
+from app.wizard.definition import ConsistencyHint, QuestionType, Roadmap, Stage
 from app.wizard.models import SHARED_SCOPE
 
 # An answer as the progress rules see it: (stage, question or statement, scope) -> value
@@ -65,22 +65,77 @@ def _given(value: Any) -> bool:
     return value not in (None, "", [])
 
 
-def _matches(value: Any, wanted: list[str]) -> bool:
-    if isinstance(value, list):
-        return bool(set(value) & set(wanted))
-    return value in wanted
+def _number(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def _meets(
+    value: Any,
+    *,
+    any_of: list[str],
+    none_of: list[str],
+    at_least: Decimal | None,
+    at_most: Decimal | None,
+) -> bool:
+    """Whether a given answer passes every test asked of it (a multiple choice: `any_of`
+    when one ticked value is among them, `none_of` when none is)."""
+    chosen = set(value) if isinstance(value, list) else {value}
+    if any_of and not chosen & set(any_of):
+        return False
+    if none_of and chosen & set(none_of):
+        return False
+    if at_least is None and at_most is None:
+        return True
+    number = _number(value)
+    return (
+        number is not None
+        and (at_least is None or number >= at_least)
+        and (at_most is None or number <= at_most)
+    )
+
+
+def rule_fires(rule: ConsistencyHint, trigger: Any) -> bool:
+    """Whether the answer `trigger` (to the rule's `if_question`) sets the rule off."""
+    return _given(trigger) and _meets(
+        trigger,
+        any_of=rule.if_values,
+        none_of=[],
+        at_least=rule.if_at_least,
+        at_most=rule.if_at_most,
+    )
+
+
+def rule_met(rule: ConsistencyHint, target: Any) -> bool:
+    """Whether the answer `target` (to the rule's `then_question`) satisfies the rule."""
+    return _given(target) and _meets(
+        target,
+        any_of=rule.then_values,
+        none_of=rule.then_not_values,
+        at_least=rule.then_at_least,
+        at_most=rule.then_at_most,
+    )
 
 
 def active_hints(roadmap: Roadmap, answers: AnswerMap) -> list[Hint]:
-    """Every consistency hint whose condition holds on the shared answers."""
+    """Every consistency rule that fires and is not met on the shared answers: the open
+    warnings. Shared answers only (no per-partner loops): stage pages compute it each time."""
     found = []
     for stage in roadmap.stages:
-        for hint in stage.hints:
-            trigger = answers.get((stage.key, hint.if_question, SHARED_SCOPE))
-            target = answers.get((hint.then_stage, hint.then_question, SHARED_SCOPE))
-            if _given(trigger) and _matches(trigger, hint.if_values) and not _given(target):
-                found.append(Hint(hint.key, stage.key, hint.then_stage, hint.message))
+        for rule in stage.hints:
+            trigger = answers.get((stage.key, rule.if_question, SHARED_SCOPE))
+            target = answers.get((rule.then_stage, rule.then_question, SHARED_SCOPE))
+            if rule_fires(rule, trigger) and not rule_met(rule, target):
+                found.append(Hint(rule.key, stage.key, rule.then_stage, rule.message))
     return found
+
+
+def hints_on(roadmap: Roadmap, answers: AnswerMap, stage_key: str) -> list[Hint]:
+    """The open warnings that concern one stage (either end of the rule)."""
+    return [h for h in active_hints(roadmap, answers) if stage_key in (h.stage_key, h.then_stage)]
 
 
 @dataclass(frozen=True)

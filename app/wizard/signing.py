@@ -23,8 +23,8 @@ from app.signatures.models import FUNDING
 from app.signatures.service import SubjectStatus, status, statuses
 from app.wizard.definition import Question, Stage, Statement
 from app.wizard.models import SHARED_SCOPE, Answer, SignOffRequest
-from app.wizard.progress import STATE_LABELS, StageProgress, StageState
-from app.wizard.service import ready_for_sign_off, roadmap_of
+from app.wizard.progress import STATE_LABELS, StageProgress, StageState, hints_on
+from app.wizard.service import ready_for_sign_off, roadmap_of, shared_answers
 
 
 def stage_content(
@@ -100,6 +100,13 @@ class StageSource:
 
 
 STAGE = StageSource()
+
+
+def open_warnings(db: Session, partnership_id: str, stage: Stage) -> dict[str, str]:
+    """The consistency warnings open on a stage now (key -> message): what a signatory must
+    acknowledge before signing it. From the shared answers only, so it stays cheap."""
+    found = hints_on(roadmap_of(db), shared_answers(db, partnership_id), stage.key)
+    return {h.key: h.message for h in found}
 
 
 @sa.event.listens_for(Answer, "after_insert")

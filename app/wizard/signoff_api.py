@@ -12,14 +12,24 @@ from app.identity.deps import actor_of
 from app.signatures import flows
 from app.signatures.api import refused, signature_out
 from app.signatures.models import SignRole
-from app.signatures.schemas import ReasonRequest, SignatureOut, SignRequest
-from app.signatures.service import history
+from app.signatures.schemas import (
+    ReasonRequest,
+    SignatureOut,
+    SignPreview,
+    SignRequest,
+    WarningOut,
+)
+from app.signatures.service import hash_of, history
 from app.wizard.permissions import StageReader, StageSignatory
-from app.wizard.signing import STAGE
+from app.wizard.signing import STAGE, open_warnings
 
 router = APIRouter(prefix="/api/v1", tags=["sign-off"], responses=API_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not a signatory of your organisation, or the password is wrong"},
+    422: {
+        "description": "Not valid, or an open warning was not acknowledged (`unacknowledged` "
+        "names the keys)"
+    },
     404: {"description": "No such partnership that you are part of, or no such stage"},
     409: {
         "description": "Not now: questions unanswered, already signed, or the content changed "
@@ -35,6 +45,28 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 )
 def list_signoffs(db: SessionDep, access: StageReader) -> list[SignatureOut]:
     return [signature_out(s) for s in history(db, access.member.partnership.id, access.stage.key)]
+
+
+@router.get(
+    "/partnerships/{pid}/stages/{stage}/signoffs/preview",
+    responses=ERRORS,
+    summary="What you would sign now: the content, its hash and the open warnings",
+)
+def preview(db: SessionDep, access: StageSignatory) -> SignPreview:
+    """Send back `content_hash` and every warning's key in `acknowledged` to sign this."""
+    member = access.member
+    content = STAGE.contents(db, member.partnership, access.stage.key, [member.partner.id])[
+        member.partner.id
+    ]
+    warnings = open_warnings(db, member.partnership.id, access.stage)
+    return SignPreview(
+        stage=access.stage.key,
+        partner_id=member.partner.id,
+        content=content,
+        content_hash=hash_of(content),
+        warnings=[WarningOut(key=k, message=m) for k, m in warnings.items()],
+        refusal=STAGE.refusal(db, member.partnership, access.stage.key, content),
+    )
 
 
 @router.post(
@@ -58,6 +90,8 @@ def sign(
             role=SignRole.SIGNATORY,
             password=body.password,
             shown_hash=body.content_hash,
+            warnings=open_warnings(db, access.member.partnership.id, access.stage),
+            acknowledged=body.acknowledged,
         )
     except flows.SignatureProblem as exc:
         raise refused(exc) from None

@@ -22,7 +22,7 @@ from app.wizard.definition import Question, Stage
 from app.wizard.diff import word_diff
 from app.wizard.permissions import StageAccess, StageSignatory
 from app.wizard.progress import display_value
-from app.wizard.signing import STAGE
+from app.wizard.signing import STAGE, open_warnings
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,6 +74,7 @@ def _sign_page(
             "content": content,
             "content_hash": hash_of(content),
             "content_json": canonical_json(content).decode(),
+            "warnings": open_warnings(db, member.partnership.id, stage),
             "form": form,
             "history": decisions,
             "last": last,
@@ -110,6 +111,8 @@ def sign(request: Request, db: SessionDep, access: StageSignatory, form: FormDat
             role=SignRole.SIGNATORY,
             password=form.get("password"),
             shown_hash=form.get("content_hash") or "",
+            warnings=open_warnings(db, access.member.partnership.id, access.stage),
+            acknowledged=form.get_list("acknowledge"),
         )
     except flows.ContentChanged as exc:
         db.rollback()
@@ -117,6 +120,10 @@ def sign(request: Request, db: SessionDep, access: StageSignatory, form: FormDat
         shown = _shown(form)
         moved = changes_since(shown, exc.content) if shown else []
         return _sign_page(request, db, access, form, status=409, moved=moved)
+    except flows.Unacknowledged as exc:
+        db.rollback()
+        form.error("acknowledge", _unacknowledged(exc, access.stage))
+        return _sign_page(request, db, access, form, status=400)
     except flows.SignatureProblem as exc:
         db.rollback()
         form.error("password", str(exc))
@@ -125,6 +132,14 @@ def sign(request: Request, db: SessionDep, access: StageSignatory, form: FormDat
     response = RedirectResponse(_done(access), status_code=303)
     flash(request, response, f"You have signed {access.stage.title} for your organisation")
     return response
+
+
+def _unacknowledged(exc: flows.Unacknowledged, stage: Stage) -> str:
+    many = len(exc.keys) > 1
+    return (
+        f"Confirm that you have read {'each' if many else 'the'} open warning on {stage.title} "
+        "before signing" + (f" ({len(exc.keys)} not confirmed)" if many else "")
+    )
 
 
 def _shown(form: Form) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from app.identity.deps import actor_of
 from app.identity.service import people_named
 from app.partnerships.models import Role
 from app.partnerships.permissions import Member
+from app.signatures.service import history as signature_history
 from app.wizard import flows
 from app.wizard.definition import Question, QuestionType, Stage, Statement
 from app.wizard.deps import RoadmapDep
@@ -111,6 +112,10 @@ def _page(
     status: int = 200,
 ) -> Response:
     [standing] = stage_statuses(db, access.member.partnership.id, [view.progress])
+    register = signature_history(db, access.member.partnership.id, access.stage.key)
+    named = people_named(
+        db, {s.user_id for s in register} | {s.revoked_by for s in register if s.revoked_by}
+    )
     return render(
         request,
         "wizard/stage.html",
@@ -125,6 +130,8 @@ def _page(
             "standing": standing,
             "comments": comments_of(db, access.member.partnership.id, access.stage.key),
             "signed": standing.signed,
+            "register": register,
+            "named": named,
             "can_sign": access.member.active and access.member.has(Role.SIGNATORY),
             "display": display_value,
             "labels": _labels,

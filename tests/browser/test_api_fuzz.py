@@ -60,6 +60,9 @@ INVALID_BY_DATA = {
     ("PUT", "/api/v1/partners/{partner_id}/people/{user_id}/roles"): (
         "a signing role the person does not hold yet needs an authority; one held keeps its own"
     ),
+    ("POST", "/api/v1/partnerships/{pid}/stages/{stage}/signoffs"): (
+        "every consistency warning open on the stage must be among `acknowledged`"
+    ),
 }
 
 

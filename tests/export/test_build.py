@@ -15,7 +15,7 @@ from app.cli import main as cli
 from app.core.settings import get_settings
 from app.export.build import build
 from app.signatures.models import Signature as SignOff
-from tests.factories import answer_terms, fill_stage, sign_stage
+from tests.factories import PASSWORD, answer_terms, fill_stage, put_answer, sign_stage
 from tests.factories import enter_populations as _inputs
 from tests.factories import propose_funding as _propose
 from tests.factories import sign_funding as _sign
@@ -48,6 +48,34 @@ def test_the_agreement_carries_partners_funding_signoffs_and_the_chain_head(
     assert len([s for s in agreement.signoffs if s.kind == "funding" and s.counts]) == 6
     assert agreement.draft  # the nine stages are not agreed yet
     assert len(agreement.stages) == 9
+
+
+def test_the_register_says_what_was_revoked_and_acknowledged(
+    app: Any, client: TestClient, db: Session
+) -> None:
+    world = _three_councils(db)
+    governance = app.state.roadmap.stage("governance")
+    fill_stage(client, world, governance)
+    put_answer(client, world, "officer", governance, "decision-body", "company-board")
+    base = f"/api/v1/partnerships/{world.partnership.id}/stages/governance/signoffs"
+    signed = client.post(
+        base,
+        headers=world.auth("signatory"),
+        json={"password": PASSWORD, "acknowledged": ["company-needs-vehicle"]},
+    )
+    assert signed.status_code == 201, signed.text
+    revoked = client.post(
+        f"/api/v1/signoffs/{signed.json()['id']}/revoke",
+        headers=world.auth("signatory"),
+        json={"reason": "Signed before our cabinet met"},
+    )
+    assert revoked.status_code == 200
+    db.rollback()
+    [entry] = build(db, world.partnership, app.state.roadmap).signoffs
+    assert (entry.state, entry.counts) == ("revoked", False)
+    assert entry.reason == "Signed before our cabinet met"
+    assert [w.key for w in entry.acknowledged] == ["company-needs-vehicle"]
+    assert entry.acknowledged[0].message.startswith("Decisions are to be taken by a company")
 
 
 @pytest.fixture

@@ -24,13 +24,16 @@ from app.export.service import EXPORTED
 from app.export.verification import NotAnAgreement, leaves, read_document, verify
 from app.funding.models import FundingInput
 from app.partnerships.models import Partnership
+from app.signatures.models import Signature
 from app.wizard.models import SHARED_SCOPE, Answer
 from tests.factories import (
+    PASSWORD,
     World,
     answer_terms,
     enter_populations,
     fill_stage,
     propose_funding,
+    put_answer,
     sign_funding,
     sign_stage,
     three_councils,
@@ -47,7 +50,16 @@ def _agreed(client: TestClient, db: Session, app: Any) -> World:
             assert sign_funding(client, world, f"{key}_{role}", role).status_code == 201
     governance = app.state.roadmap.stage("governance")
     fill_stage(client, world, governance)
-    assert sign_stage(client, world, "signatory", governance).status_code == 201
+    # A company board with no legal vehicle chosen: an open warning, acknowledged in signing,
+    # so that the export's acknowledgement leaves are changed and caught too.
+    put_answer(client, world, "officer", governance, "decision-body", "company-board")
+    assert sign_stage(client, world, "signatory", governance).status_code == 422
+    signed = client.post(
+        f"/api/v1/partnerships/{world.partnership.id}/stages/governance/signoffs",
+        headers=world.auth("signatory"),
+        json={"password": PASSWORD, "acknowledged": ["company-needs-vehicle"]},
+    )
+    assert signed.status_code == 201, signed.text
     return world
 
 
@@ -211,6 +223,32 @@ def test_a_change_behind_the_services_back_is_caught_on_the_signature_it_breaks(
         )
     problems = verify(db, data)
     assert sum("the funding formula" in p for p in problems) == 6, problems  # 3 CEOs, 3 CFOs
+
+
+def test_an_acknowledgement_edited_in_the_database_is_caught(
+    app: Any, client: TestClient, db: Session
+) -> None:
+    world = _agreed(client, db, app)
+    data = read_document(_export(client, world))
+    [entry] = [e for e in data["signoffs"] if e["stage"] == "governance"]
+    assert [w["key"] for w in entry["acknowledged"]] == ["company-needs-vehicle"]
+    db.rollback()
+    assert verify(db, data) == []
+    for edited in ([], [{"key": "company-needs-vehicle", "message": "Nothing to worry about."}]):
+        db.rollback()
+        with db.begin():
+            db.execute(
+                sa.update(Signature)
+                .where(
+                    col(Signature.partnership_id) == world.partnership.id,
+                    col(Signature.subject) == "governance",
+                )
+                .values(acknowledged=edited)
+            )
+        problems = verify(db, data)
+        assert any(
+            "Governance" in p and "acknowledged" in p and "audit trail" in p for p in problems
+        ), problems
 
 
 def test_the_demo_with_no_events_of_its_own_exports_something_that_verifies(

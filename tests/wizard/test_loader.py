@@ -193,3 +193,53 @@ def test_the_service_refuses_to_start_on_an_invalid_roadmap(copy: Path, database
     _edit(copy / "stages" / "governance.yaml", lambda d: d["questions"][1].update(colour="red"))
     with pytest.raises(InvalidRoadmap, match=r"governance.yaml: questions\[1\].colour"):
         create_app(make_settings(database_url, roadmap_dir=copy))
+
+
+def test_rule_pointing_at_a_missing_question_in_another_stage(copy: Path) -> None:
+    path = copy / "stages" / "day1-funding.yaml"
+    _edit(
+        path,
+        lambda d: next(
+            h for h in d["hints"] if h["key"] == "notice-period-needs-exit-provisions"
+        ).update(then_question="exit-clauses"),
+    )
+    [error] = _errors(copy)
+    assert error.startswith("stages/day1-funding.yaml: hints[1].then_question")
+    assert "stage 'legal-issues' has no shared question 'exit-clauses'" in error
+
+
+def test_rule_requiring_a_value_the_other_question_cannot_have(copy: Path) -> None:
+    path = copy / "stages" / "governance.yaml"
+    _edit(path, lambda d: d["hints"][0].update(then_values=["limited-company"]))
+    [error] = _errors(copy)
+    assert "hints[0].then_values" in error
+    assert "'limited-company' is not an option of 'legal-vehicle'" in error
+
+
+def test_rule_comparing_a_number_with_a_text_answer(copy: Path) -> None:
+    path = copy / "stages" / "transactions-events-messages.yaml"
+    _edit(path, lambda d: d["hints"][1].update(then_question="error-handling"))
+    [error] = _errors(copy)
+    assert "hints[1].then_question" in error
+    assert "'error-handling' is a long_text question" in error
+
+
+def test_rule_mixing_values_and_not_values(copy: Path) -> None:
+    path = copy / "stages" / "identity-management.yaml"
+    _edit(path, lambda d: d["hints"][0].update(then_values=["completed"]))
+    [error] = _errors(copy)
+    assert "then_values or then_not_values, not both" in error
+
+
+def test_rule_keys_are_unique_across_the_roadmap(copy: Path) -> None:
+    path = copy / "stages" / "federation.yaml"
+    _edit(path, lambda d: d["hints"][0].update(key="company-needs-vehicle"))
+    errors = _errors(copy)
+    assert any("'company-needs-vehicle' is also used in" in e for e in errors)
+
+
+def test_rule_on_a_partner_question(copy: Path) -> None:
+    path = copy / "stages" / "sustainability.yaml"
+    _edit(path, lambda d: d["hints"][0].update(if_question="partner-pilot-volunteer"))
+    [error] = _errors(copy)
+    assert "no shared question 'partner-pilot-volunteer'" in error
