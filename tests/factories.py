@@ -291,12 +291,18 @@ def propose_funding(client: TestClient, world: World, version: int = 0, **change
     )
 
 
-def sign_funding(client: TestClient, world: World, who: str, role: str):  # type: ignore[no-untyped-def]
-    """A CEO or CFO signs the formula through the API as it stands."""
+def sign_funding(
+    client: TestClient, world: World, who: str, role: str, *, acknowledge: bool = True
+):  # type: ignore[no-untyped-def]
+    """A CEO or CFO signs the formula through the API as it stands, having read (and so
+    acknowledging, unless told not to) the open warnings on the Day 1 terms."""
+    base = f"/api/v1/partnerships/{world.partnership.id}/funding"
+    read = client.get(base, headers=world.auth(who)).json() if acknowledge else {}
+    keys = [w["key"] for w in read.get("warnings", [])]
     return client.post(
-        f"/api/v1/partnerships/{world.partnership.id}/funding/signoffs",
+        f"{base}/signoffs",
         headers=world.auth(who),
-        json={"role": role, "password": PASSWORD},
+        json={"role": role, "password": PASSWORD, "acknowledged": keys},
     )
 
 

@@ -123,6 +123,7 @@ def funding_out(current: FundingState) -> FundingOut:
         ],
         problems=[pr.message for pr in current.problems],
         blank_terms=[q.label for q in current.blank_terms],
+        warnings=[{"key": k, "message": m} for k, m in current.warnings.items()],
         table=table_out(current.table) if current.table else None,
         every_method=[
             MethodResult(
@@ -213,6 +214,7 @@ def sign_funding(
             role=body.role,
             password=body.password,
             shown_hash=body.content_hash,
+            acknowledged=body.acknowledged,
         )
     except flows.FundingProblem as exc:
         raise refused(exc) from None

@@ -8,6 +8,7 @@ their signers when the transaction commits.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +21,7 @@ from app.core.database import utcnow
 from app.funding.formula import Method
 from app.funding.models import FundingInput, FundingProposal, FundingRole
 from app.funding.permissions import INPUT_ROLES
+from app.funding.service import day1_warnings
 from app.funding.signing import FUNDING_SOURCE
 from app.partnerships.permissions import Membership
 from app.signatures import flows as signatures
@@ -204,8 +206,10 @@ def sign(
     role: FundingRole,
     password: str,
     shown_hash: str | None = None,
+    acknowledged: Collection[str] = (),
 ) -> Signature:
-    """A CEO or CFO signs the formula as it stands (or as shown) for their own partner."""
+    """A CEO or CFO signs the formula as it stands (or as shown) for their own partner,
+    acknowledging each open consistency warning on the Day 1 terms signed with it."""
     try:
         return signatures.sign(
             db,
@@ -216,7 +220,16 @@ def sign(
             role=SignRole(role.value),
             password=password,
             shown_hash=shown_hash,
+            warnings=day1_warnings(db, member.partnership.id),
+            acknowledged=acknowledged,
         )
+    except signatures.Unacknowledged as exc:
+        many = len(exc.keys) > 1
+        raise FundingProblem(
+            "acknowledge",
+            f"Confirm that you have read {'each' if many else 'the'} open warning on the Day 1 "
+            "terms before signing",
+        ) from None
     except signatures.ContentChanged as exc:
         raise NotNow("role", str(exc)) from None
     except signatures.WrongPassword as exc:

@@ -85,6 +85,13 @@ class FundingSignIn(BaseModel):
         description="The formula's `content_hash` as you read it: if it has changed since, "
         "nothing is signed (409).",
     )
+    acknowledged: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The keys of the open consistency warnings on the Day 1 terms (`warnings` "
+        "in the funding answer) that you have read: each must be here, or nothing is signed "
+        "(422, field `acknowledge`). They are kept with your signature.",
+    )
 
 
 # The examples' partnership: two councils sharing a revenues and benefits service, costing
@@ -247,6 +254,7 @@ class FundingOut(BaseModel):
                     ],
                     "problems": [],
                     "blank_terms": [],
+                    "warnings": [],
                     "table": _TABLES["population"],
                     "every_method": [
                         {"method": method, "table": table, "problems": []}
@@ -261,6 +269,11 @@ class FundingOut(BaseModel):
     proposal: ProposalIn | None
     partners: list[PartnerFundingOut]
     problems: list[str]
+    warnings: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Open consistency warnings on the Day 1 terms, as {key, message}: a CEO "
+        "or CFO acknowledges each when signing",
+    )
     blank_terms: list[str] = Field(
         default_factory=list,
         description="The required Day 1 terms not answered yet, by label: the formula cannot "

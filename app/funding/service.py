@@ -25,7 +25,8 @@ from app.signatures.service import status as signature_status
 from app.wizard.definition import Question, Roadmap
 from app.wizard.models import SHARED_SCOPE, Answer
 from app.wizard.progress import display_value
-from app.wizard.service import active_partners
+from app.wizard.service import active_partners, roadmap_of
+from app.wizard.signing import open_warnings
 
 
 def to_proposal(row: FundingProposal) -> formula.Proposal:
@@ -93,6 +94,7 @@ class FundingState:
     signoffs: list[Signature]  # every decision, newest first
     problems: list[formula.Problem] = field(default_factory=list)
     blank_terms: list[Question] = field(default_factory=list)  # required Day 1 terms unanswered
+    warnings: dict[str, str] = field(default_factory=dict)  # open on the Day 1 terms
     # (partner id, role) -> a superseded signature: who signed, when, and what changed since
     changed: dict[tuple[str, SignRole], SinceSigned] = field(default_factory=dict)
     table: formula.Table | None = None
@@ -171,6 +173,12 @@ def content(db: Session, partnership: Partnership, roadmap: Roadmap) -> dict[str
         _terms(db, partnership, roadmap),
         partners,
     )
+
+
+def day1_warnings(db: Session, partnership_id: str) -> dict[str, str]:
+    """The consistency warnings open on the Day 1 terms (key -> message): a CEO or CFO
+    acknowledges each when signing the formula, as a signatory does on a stage."""
+    return open_warnings(db, partnership_id, roadmap_of(db).funding_stage)
 
 
 def blank_terms(roadmap: Roadmap, terms: dict[str, Any]) -> list[Question]:
@@ -297,6 +305,7 @@ def state(
         signature_status(db, partnership.id, FUNDING),
         history(db, partnership.id, FUNDING),
         blank_terms=blank_terms(roadmap, signed["terms"]),
+        warnings=day1_warnings(db, partnership.id),
     )
     superseded = [
         (partner_id, role, signature)

@@ -312,11 +312,12 @@ def sign(
             role=role,
             password=form.get("password"),
             shown_hash=form.get("content_hash") or None,
+            acknowledged=form.get_list("acknowledge"),
         )
     except ValueError as exc:
         form.error(
-            "password"
-            if isinstance(exc, flows.FundingProblem) and exc.field == "password"
+            exc.field
+            if isinstance(exc, flows.FundingProblem) and exc.field in ("password", "acknowledge")
             else "role",
             str(exc)
             if isinstance(exc, flows.FundingProblem)

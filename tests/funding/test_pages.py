@@ -73,9 +73,15 @@ def test_day_one_through_the_page(client: TestClient, db: Session) -> None:
     sign_in(client, world.users["other_ceo"].email)
     wrong = post_form(client, f"{url}/sign", {"role": "ceo", "password": "not the password"})
     assert check_page(wrong, status=400).select_one('.govuk-error-summary a[href="#password"]')
-    assert (
-        post_form(client, f"{url}/sign", {"role": "ceo", "password": PASSWORD}).status_code == 303
-    )
+    # The open warnings on the Day 1 terms must each be ticked; the error points at them.
+    form = check_page(client.get(url))
+    warnings = [box["value"] for box in form.select('input[name="acknowledge"]')]
+    assert warnings, "the sample Day 1 terms open at least one warning"
+    unticked = post_form(client, f"{url}/sign", {"role": "ceo", "password": PASSWORD})
+    errors = check_page(unticked, status=400).select(".govuk-error-summary a")
+    assert [a["href"] for a in errors] == ["#acknowledge"]
+    ticked = {"role": "ceo", "password": PASSWORD, "acknowledge": warnings}
+    assert post_form(client, f"{url}/sign", ticked).status_code == 303
     signed = check_page(client.get(url))
     assert signed.find(id="signatures") is not None
     assert "Signed" in signed.get_text()

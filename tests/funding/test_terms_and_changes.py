@@ -4,8 +4,9 @@ signature no longer counts sees exactly what changed since they signed (issue 12
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.signatures.models import FUNDING, Signature, SignRole
 from tests.factories import (
     answer_terms,
     put_answer,
@@ -90,7 +91,7 @@ def test_a_superseded_signer_sees_what_changed(client: TestClient, db: Session) 
 
     sign_in(client, world.users["viewer"].email)
     page = check_page(client.get(f"/partnerships/{world.partnership.id}/funding"))
-    details = page.select_one("#signatures ~ table details")
+    details = page.select_one('[aria-label="Who has signed"] details')
     assert details is not None
     text = details.get_text(" ", strip=True)
     assert "What changed since" in text and "Northdale District Council" in text
@@ -104,3 +105,34 @@ def test_a_superseded_signer_sees_what_changed(client: TestClient, db: Session) 
     ).json()
     lead = next(p for p in funding["partners"] if p["partner_id"] == world.lead_partner.id)
     assert lead["ceo_signed_at"] is not None and lead["changed_since_signed"] == []
+
+
+def test_open_day1_warnings_are_acknowledged_and_kept_with_the_signature(
+    client: TestClient, db: Session
+) -> None:
+    world = _three_councils(db)
+    _inputs(client, world)
+    answer_terms(client, world)
+    day1 = client.app.state.roadmap.funding_stage  # type: ignore[attr-defined]
+    put_answer(client, world, "officer", day1, "notice-period-months", "12")
+    assert _propose(client, world, method="equal").status_code == 200
+    base = f"/api/v1/partnerships/{world.partnership.id}/funding"
+    warnings = client.get(base, headers=world.auth("lead_ceo")).json()["warnings"]
+    keys = [w["key"] for w in warnings]
+    assert "notice-period-needs-exit-provisions" in keys
+
+    refused = sign_funding(client, world, "lead_ceo", "ceo", acknowledge=False)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "acknowledge"
+
+    sign_in(client, world.users["lead_cfo"].email)
+    page = check_page(client.get(f"/partnerships/{world.partnership.id}/funding"))
+    boxes = page.select('input[name="acknowledge"]')
+    assert sorted(b["value"] for b in boxes) == sorted(keys)
+
+    assert sign_funding(client, world, "lead_ceo", "ceo").status_code == 201
+    db.rollback()
+    [signature] = db.exec(
+        select(Signature).where(Signature.subject == FUNDING, Signature.role == SignRole.CEO)
+    ).all()
+    assert {w["key"] for w in signature.acknowledged} == set(keys)
