@@ -4,6 +4,7 @@ digest once per person however often it runs, and sign-off mail carrying the sea
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -256,3 +257,23 @@ def test_choosing_through_the_api(client: TestClient, db: Session) -> None:
     assert client.get(url, headers=world.auth("officer")).json() == {"news": "off"}
     assert client.put(url, headers=world.auth("officer"), json={"news": "x"}).status_code == 422
     assert client.get(url).status_code == 401
+
+
+def test_roadmap_digest_sends_once(
+    db: Session, database_url: str, monkeypatch: Any, capsys: Any
+) -> None:
+    from app.cli import main as cli
+    from app.core.settings import get_settings
+
+    world = make_world(db)
+    _news(db, world, ["officer", "lead"], "Eastbrook answered a question.")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        assert cli(["digest"]) == 0
+        assert "2 digest(s) queued" in capsys.readouterr().out
+        assert cli(["digest"]) == 0
+        assert "0 digest(s) queued" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+    assert len(_mail(db, world.users["officer"].email)) == 1
