@@ -19,7 +19,9 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, anchor, record
 from app.core.database import before_commit, fetch, lock, session_scope, utcnow
+from app.core.templating import environment
 from app.identity.models import Organisation, User
+from app.mail.models import OutboxMessage
 from app.mail.service import queue
 from app.notify.models import MailChoice, MailPreference, MailState, Notification
 from app.partnerships.models import Partner, PartnerRole, Partnership, PartnerStatus, Role
@@ -276,34 +278,54 @@ def send_digest(db: Session, *, user_id: str, base_url: str) -> bool:
     if not wanted:
         db.flush()
         return False
+    context = _digest(db, user, waiting, base_url)
+    queue(
+        db,
+        to=user.email,
+        template="digest",
+        partnership_id=context["partnership_id"],
+        context=context,
+    )
+    db.flush()
+    return True
+
+
+# What an outbox message can hold; a digest over it lists the newest news and counts the rest.
+BODY_LIMIT = int(OutboxMessage.__table__.c.body.type.length)  # type: ignore[attr-defined]
+
+
+def _digest(db: Session, user: User, waiting: list[Notification], base_url: str) -> dict[str, Any]:
+    """The digest's template context: the news grouped by partnership, as much as fits."""
     partnerships = {
         p.id: p
         for p in db.exec(
             select(Partnership).where(col(Partnership.id).in_({n.partnership_id for n in waiting}))
         )
     }
-    groups = sorted(
-        (
-            (partnerships[pid], [n for n in waiting if n.partnership_id == pid])
-            for pid in partnerships
-        ),
-        key=lambda group: group[0].name,
-    )
-    names = [partnership.name for partnership, _ in groups]
-    queue(
-        db,
-        to=user.email,
-        template="digest",
-        partnership_id=groups[0][0].id if len(groups) == 1 else None,
-        context={
+    names = sorted(p.name for p in partnerships.values())
+    shown = waiting
+    while True:
+        groups = sorted(
+            (
+                (partnership, [n for n in shown if n.partnership_id == pid])
+                for pid, partnership in partnerships.items()
+                if any(n.partnership_id == pid for n in shown)
+            ),
+            key=lambda group: group[0].name,
+        )
+        context = {
             "subject": digest_subject(names, len(waiting)),
             "user": user,
             "groups": groups,
+            "more": len(waiting) - len(shown),
+            "sealed": any(n.audit_head for n in shown),
             "base_url": base_url,
-        },
-    )
-    db.flush()
-    return True
+            "partnership_id": next(iter(partnerships)) if len(partnerships) == 1 else None,
+        }
+        text = environment().get_template("mail/digest.txt").render(**context)
+        if len(text) <= BODY_LIMIT or len(shown) == 1:
+            return context
+        shown = shown[len(shown) // 2 :]  # the newer half
 
 
 def send_digests(engine: Engine, *, base_url: str) -> int:

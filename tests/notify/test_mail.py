@@ -15,7 +15,7 @@ from app.audit.service import SYSTEM, verify_chain
 from app.core.database import session_scope
 from app.mail.models import OutboxMessage
 from app.notify.models import MailChoice, MailState, Notification
-from app.notify.service import Ask, choose, send_digest, send_digests, tell
+from app.notify.service import BODY_LIMIT, Ask, choose, send_digest, send_digests, tell
 from tests.factories import (
     World,
     fill_stage,
@@ -151,6 +151,22 @@ def test_the_digest_groups_news_by_partnership_and_never_sends_twice(
     assert send_digests(app.state.engine, base_url=BASE) == 1  # the next day: only what is new
     latest = _mail(db, world.users["officer"].email)[-1]
     assert "A risk was added." in latest.body and "Eastbrook answered" not in latest.body
+
+
+def test_a_long_digest_fits_one_email_and_counts_what_did_not_fit(
+    app: FastAPI, db: Session
+) -> None:
+    world = make_world(db)
+    for i in range(60):
+        _news(db, world, ["officer"], f"Update {i:02d} " + "x" * 480)
+    assert send_digests(app.state.engine, base_url=BASE) == 1
+    [digest] = _mail(db, world.users["officer"].email)
+    assert len(digest.body) <= BODY_LIMIT
+    assert digest.subject.endswith("60 updates")
+    shown = [i for i in range(60) if f"Update {i:02d} " in digest.body]
+    assert shown and shown[-1] == 59  # the newest are shown
+    assert f"The {60 - len(shown)} oldest updates did not fit" in digest.body
+    assert send_digests(app.state.engine, base_url=BASE) == 0  # all of them are done
 
 
 def test_a_digest_for_someone_who_turned_news_off_is_not_sent(app: FastAPI, db: Session) -> None:
