@@ -18,12 +18,15 @@ from app.notify.models import MailChoice, MailState, Notification
 from app.notify.service import BODY_LIMIT, Ask, choose, send_digest, send_digests, tell
 from tests.factories import (
     World,
+    enter_populations,
     fill_stage,
     make_world,
     post_form,
+    propose_funding,
     put_answer,
     sign_in,
     sign_stage,
+    three_councils,
 )
 from tests.pages import check_page
 
@@ -293,3 +296,19 @@ def test_roadmap_digest_sends_once(
     finally:
         get_settings.cache_clear()
     assert len(_mail(db, world.users["officer"].email)) == 1
+
+
+def test_the_first_funding_proposal_asks_every_ceo_and_cfo_at_once(
+    client: TestClient, db: Session
+) -> None:
+    world = three_councils(db)
+    enter_populations(client, world)
+    assert propose_funding(client, world).status_code == 200
+    for key in ("lead", "other", "third"):
+        for role in ("ceo", "cfo"):
+            [mail] = _mail(db, world.users[f"{key}_{role}"].email)
+            assert mail.subject.startswith("Northdale and Eastbrook revenues: The Day 1 funding")
+            assert "What to do: Review the funding formula" in mail.body
+            assert "Already done: by nobody yet." in mail.body
+    assert propose_funding(client, world, version=1, years=2).status_code == 200
+    assert len(_mail(db, world.users["lead_ceo"].email)) == 1  # a change asks nobody again
