@@ -200,6 +200,22 @@ def cmd_remind(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(_args: argparse.Namespace) -> int:
+    from app.core.database import make_engine
+    from app.mail.service import deliver_due
+    from app.notify.service import send_digests
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        sent = send_digests(engine, base_url=settings.base_url)
+        delivered = deliver_due(engine, settings)
+    finally:
+        engine.dispose()
+    print(f"{sent} digest(s) queued, {delivered} email(s) sent")
+    return 0
+
+
 def cmd_agreement_verify(args: argparse.Namespace) -> int:
     from app.core.database import make_engine, session_scope
     from app.export.verification import NotAnAgreement, read_document, verify
@@ -325,6 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Remind signatories of sign-offs outstanding for longer than REMINDER_DAYS "
         "(default 7), at most once per that interval. For a scheduler such as cron.",
     ).set_defaults(handler=cmd_remind)
+    commands.add_parser(
+        "digest",
+        help="send each person's daily digest of news",
+        description="Put each person's waiting news (everything that does not ask them to act) "
+        "in one email, grouped by partnership. Run once a day from a scheduler such as cron. "
+        "Safe to run twice, or on two machines at once: nothing is sent twice.",
+    ).set_defaults(handler=cmd_digest)
 
     definition = commands.add_parser(
         "roadmap", help="roadmap definition commands", description="Roadmap definition commands."

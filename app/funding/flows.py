@@ -23,6 +23,8 @@ from app.funding.models import FundingInput, FundingProposal, FundingRole
 from app.funding.permissions import INPUT_ROLES
 from app.funding.service import day1_warnings
 from app.funding.signing import FUNDING_SOURCE
+from app.notify.service import Ask, people, tell
+from app.partnerships.models import Partner, Partnership, PartnerStatus, Role
 from app.partnerships.permissions import Membership
 from app.signatures import flows as signatures
 from app.signatures.models import FUNDING, Signature, SignRole
@@ -149,7 +151,35 @@ def propose(
         partnership_id=member.partnership.id,
         after={k: str(v) if v is not None else None for k, v in values.items()},
     )
+    if current.version == 1:  # the first proposal; a change tells those who signed (superseding)
+        _ask_to_sign(db, member.partnership)
     return current
+
+
+def _ask_to_sign(db: Session, partnership: Partnership) -> None:
+    """Ask every partner's CEO and CFO, at once, to sign the formula just proposed."""
+    tell(
+        db,
+        people(db, partnership.id, roles=[Role.CEO, Role.CFO]),
+        partnership_id=partnership.id,
+        message="The Day 1 funding formula is proposed: your organisation's chief executive "
+        "and finance director each need to sign it.",
+        link=FUNDING_SOURCE.sign_page(partnership.id, FUNDING),
+        base_url=str(db.info.get("base_url", "")),
+        ask=Ask(
+            what="Review the funding formula and your organisation's share, and sign it in "
+            "your role (chief executive or finance director).",
+            due=None,  # the proposal carries no date to agree by
+            partners=len(
+                db.exec(
+                    select(Partner.id).where(
+                        Partner.partnership_id == partnership.id,
+                        Partner.status == PartnerStatus.ACTIVE,
+                    )
+                ).all()
+            ),
+        ),
+    )
 
 
 def enter_inputs(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS
-from app.identity.deps import CurrentPrincipal
-from app.notify.service import unread
+from app.identity.deps import CurrentPrincipal, actor_of
+from app.notify.models import MailChoice
+from app.notify.service import choice, choose, unread
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"], responses=API_ERRORS)
 
@@ -52,3 +53,26 @@ def my_notifications(db: SessionDep, principal: CurrentPrincipal) -> list[Notifi
         )
         for n in unread(db, principal.user.id)
     ]
+
+
+class MailPreferenceIO(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"news": "daily"}]})
+    news: MailChoice = Field(
+        description="How often news comes by email: `immediate` (one email each), `daily` (one "
+        "summary a day, the default) or `off`. Mail that asks you to act (sign, score, accept "
+        "an invitation) always comes at once, whatever this says."
+    )
+
+
+@router.get("/me/mail-preference", summary="How often you get news by email")
+def my_mail_preference(db: SessionDep, principal: CurrentPrincipal) -> MailPreferenceIO:
+    return MailPreferenceIO(news=choice(db, principal.user.id))
+
+
+@router.put("/me/mail-preference", summary="Choose how often you get news by email")
+def set_my_mail_preference(
+    body: MailPreferenceIO, request: Request, db: SessionDep, principal: CurrentPrincipal
+) -> MailPreferenceIO:
+    choose(db, actor_of(request, principal), user_id=principal.user.id, news=body.news)
+    db.commit()
+    return MailPreferenceIO(news=choice(db, principal.user.id))

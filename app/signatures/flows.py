@@ -28,7 +28,7 @@ from app.audit.service import SYSTEM, Actor, record, transaction_actor
 from app.core.database import before_commit, fetch, lock, utcnow
 from app.identity.models import User
 from app.identity.passwords import verify_password
-from app.notify.service import people, tell
+from app.notify.service import Ask, named, people, tell
 from app.partnerships.models import Partnership, Role
 from app.partnerships.permissions import Membership
 from app.signatures.models import FUNDING, Decision, Signature, SignRole
@@ -174,6 +174,15 @@ def _supersede(
             partnership_id=partnership.id,
             after={"subject": subject, "role": signature.role.value, **found.cause},
         )
+    db.flush()
+    standing = status(db, partnership.id, subject)
+    ask = Ask(
+        what=f"Review what changed in {title} and sign it again.",
+        due=None,  # neither stages nor funding carry a due date
+        done=named(db, standing.signers),
+        partners=standing.required,
+    )
+    for signature in stale:
         signer = signers.get(signature.user_id)
         if signer is not None:
             who = f"{changer.name} changed it" if changer else "it changed"
@@ -185,6 +194,7 @@ def _supersede(
                 link=found.source.sign_page(partnership.id, subject),
                 message=f"Your signature on {title} no longer counts: {who} after you signed. "
                 "Review what changed and sign again.",
+                ask=ask,
             )
 
 
@@ -418,6 +428,7 @@ def _after_decision(
         message=message,
         link=link,
         base_url=_base_url(db),
+        sealed=True,
     )
     was_agreed = subject == FUNDING and partnership.funding_agreed_at is not None
     if subject == FUNDING:
@@ -440,6 +451,7 @@ def _after_decision(
         "agreed: every partner has signed it.",
         link=link,
         base_url=_base_url(db),
+        sealed=True,
     )
 
 

@@ -125,6 +125,16 @@ class SubjectStatus:
         return self.required > 0 and len(self.signed) == self.required
 
     @property
+    def signers(self) -> set[str]:
+        """Who signed for the partners that have signed (their users' ids), for a mail to name."""
+        return {
+            signature.user_id
+            for partner_id in self.signed
+            for signature in self.partners[partner_id].latest.values()
+            if signature.current
+        }
+
+    @property
     def state(self) -> str | None:
         """agreed, changed (since sign-off), signed (by some), or None: not signed at all."""
         if self.agreed:

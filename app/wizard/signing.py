@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.notify.service import people, tell
+from app.notify.service import Ask, named, people, tell
 from app.partnerships.models import Partner, Partnership, PartnerStatus, Role
 from app.signatures.flows import touch
 from app.signatures.models import FUNDING
@@ -176,6 +176,18 @@ def _stage_link(partnership_id: str, stage: Stage) -> str:
     return f"/partnerships/{partnership_id}/stages/{stage.key}"
 
 
+def _ask_to_sign(db: Session, partnership_id: str, stage: Stage) -> Ask:
+    """What a mail asking a signatory to sign `stage` says has been done, and by whom."""
+    found = status(db, partnership_id, subject_of(stage))
+    return Ask(
+        what=f"Review {stage.title} and sign it off for your organisation, or decline with a "
+        "reason.",
+        due=None,  # stages carry no due date
+        done=named(db, found.signers),
+        partners=found.required,
+    )
+
+
 def ask_when_ready(db: Session, *, partnership: Partnership, stage: Stage, base_url: str) -> None:
     """Once a stage is ready for sign-off, tell each partner's signatories (once).
 
@@ -207,6 +219,7 @@ def ask_when_ready(db: Session, *, partnership: Partnership, stage: Stage, base_
             base_url=base_url,
             link=f"{_stage_link(partnership.id, stage)}/sign",
             message=f"{stage.title} is ready for your organisation to sign off.",
+            ask=_ask_to_sign(db, partnership.id, stage),
         )
     db.flush()
 
@@ -237,6 +250,7 @@ def remind(db: Session, *, now: datetime, every: timedelta, base_url: str) -> in
             link=f"{_stage_link(request.partnership_id, stage)}/sign",
             message=f"Reminder: {stage.title} has been waiting {waiting} days for your "
             "organisation's sign-off.",
+            ask=_ask_to_sign(db, request.partnership_id, stage),
         )
         request.reminded_at = now
         sent += 1

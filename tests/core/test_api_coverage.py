@@ -3,6 +3,7 @@
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.notify.service import send_digests
 from tests.factories import answer_terms, make_token, make_user
 from tests.factories import enter_populations as _inputs
 from tests.factories import propose_funding as _propose
@@ -63,5 +64,6 @@ def test_snapshots_notifications_and_outbox(client: TestClient, db: Session) -> 
     token = make_token(db, admin)
     db.commit()
     assert client.get("/api/v1/admin/outbox", headers=world.auth("lead")).status_code == 403
+    send_digests(client.app.state.engine, base_url="http://testserver")  # news waits for it
     mail = client.get("/api/v1/admin/outbox", headers={"Authorization": f"Bearer {token}"}).json()
     assert any(m["to"] == world.users["lead"].email for m in mail)

@@ -21,6 +21,7 @@ from app.audit.models import AuditEvent
 from app.identity.models import User
 from app.mail.models import OutboxMessage
 from app.notify.models import Notification
+from app.notify.service import send_digests
 from app.partnerships.models import Invitation, PartnerRole, Role
 from app.partnerships.service import invite_person
 from tests.factories import (
@@ -378,6 +379,8 @@ def _check_announced(db: Session, world: World, *, words: str) -> None:
         assert words in message and AUTHORITY in message
     notes = db.exec(select(Notification)).all()
     assert {n.link for n in notes} == {f"/partnerships/{world.partnership.id}/people"}
+    db.rollback()
+    send_digests(db.get_bind(), base_url="http://testserver")  # news comes in the daily digest
     mailed = set(
         db.exec(select(OutboxMessage.to).where(col(OutboxMessage.body).contains(AUTHORITY)))
     )

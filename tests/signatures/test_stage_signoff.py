@@ -11,6 +11,7 @@ from app.core.canonical import content_hash
 from app.core.paths import ROADMAP_DIR
 from app.mail.models import OutboxMessage
 from app.notify.models import Notification
+from app.notify.service import send_digests
 from app.partnerships.models import Role
 from app.signatures.models import Signature as SignOff
 from app.wizard.definition import QuestionType
@@ -120,9 +121,10 @@ def test_agreed_when_every_active_partner_has_signed_and_superseded_by_any_chang
     ).json()
     assert one["state"] == "agreed"
     db.rollback()  # a fresh snapshot: see what the requests committed
+    send_digests(client.app.state.engine, base_url="http://testserver")  # news: the daily digest
     db.expire_all()
     agreed_mail = db.exec(
-        select(OutboxMessage).where(OutboxMessage.subject.contains("is agreed"))
+        select(OutboxMessage).where(OutboxMessage.body.contains("is agreed"))
     ).all()  # type: ignore[attr-defined]
     assert len(agreed_mail) >= 7  # everyone in the partnership
 
