@@ -68,6 +68,11 @@ def _accept(client: TestClient, db: Session, email: str, name: str) -> str:
     return str(signed_in.json()["access_token"])
 
 
+def _read(response: Any) -> list[str]:
+    """The keys of the open warnings a signer has read (and so acknowledges)."""
+    return [w["key"] for w in _ok(response).get("warnings", [])]
+
+
 def _ok(response: Any) -> Any:
     assert response.status_code < 300, response.text
     return response.json() if response.content else None
@@ -135,6 +140,16 @@ def agree_funding(client: TestClient, journey: Journey) -> None:
                 json={"population": POPULATION[key]},
             )
         )
+    day1 = ROADMAP.funding_stage  # the terms are signed with the formula: answer them first
+    for q in day1.questions:
+        if q.scope == "shared" and q.required:
+            _ok(
+                client.put(
+                    f"/api/v1/partnerships/{journey.pid}/stages/{day1.key}/answers/{q.key}",
+                    headers=journey.auth("north.officer"),
+                    json={"value": sample_value(q), "version": 0},
+                )
+            )
     _ok(
         client.put(
             base,
@@ -154,7 +169,13 @@ def agree_funding(client: TestClient, journey: Journey) -> None:
                 client.post(
                     f"{base}/signoffs",
                     headers=journey.auth(f"{key}.{role}"),
-                    json={"role": role, "password": PASSWORD},
+                    json={
+                        "role": role,
+                        "password": PASSWORD,
+                        "acknowledged": _read(
+                            client.get(base, headers=journey.auth(f"{key}.{role}"))
+                        ),
+                    },
                 )
             )
 
@@ -181,7 +202,14 @@ def agree_stages(client: TestClient, journey: Journey) -> None:
                 client.post(
                     f"{base}/signoffs",
                     headers=journey.auth(f"{key}.signatory"),
-                    json={"password": PASSWORD},
+                    json={
+                        "password": PASSWORD,
+                        "acknowledged": _read(
+                            client.get(
+                                f"{base}/signoffs/preview", headers=journey.auth(f"{key}.signatory")
+                            )
+                        ),
+                    },
                 )
             )
 

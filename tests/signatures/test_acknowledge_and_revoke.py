@@ -15,6 +15,7 @@ from app.wizard.loader import load_roadmap
 from tests.factories import (
     PASSWORD,
     World,
+    answer_terms,
     enter_populations,
     fill_stage,
     make_world,
@@ -209,6 +210,7 @@ def test_a_funding_signature_is_revoked_on_the_same_page(client: TestClient, db:
     world = three_councils(db)
     propose_funding(client, world)
     enter_populations(client, world)
+    answer_terms(client, world)
     signed = sign_funding(client, world, "lead_ceo", "ceo")
     assert signed.status_code == 201, signed.text
     sign_in(client, world.users["lead_ceo"].email)
