@@ -7,10 +7,19 @@ CSRF: every browser gets a random `csrf` cookie (HttpOnly, SameSite=Lax). Forms 
 sends in the X-CSRF-Token header, an HMAC of that cookie under SECRET_KEY. One global dependency
 checks every unsafe request. API requests with a bearer token, or with no session cookie at
 all, are exempt: a forged cross-site request can only ride on a browser's session cookie.
+
+Sealing: a secret that must wait in the database for a while (a reset or invitation link in a
+mail not yet delivered) is kept encrypted and authenticated under a key derived from SECRET_KEY,
+so a copy of the database alone does not reveal it. The venv has no AES library (`cryptography`
+is not installed), so the cipher is built from the standard library's HMAC-SHA256 only:
+HMAC-SHA256 as a pseudo-random function in counter mode for the keystream (a random 128-bit
+nonce per message), then encrypt-then-MAC with a second derived key over version, nonce and
+ciphertext. The `v1.` prefix lets an AES-GCM scheme replace it later beside old values.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -72,3 +81,55 @@ async def verify_csrf(request: Request) -> None:
     expected = csrf_token_for(request.app.state.settings.secret_key, cookie) if cookie else None
     if not (sent and expected and hmac.compare_digest(sent, expected)):
         raise HTTPException(403, "The form has expired or did not come from this service.")
+
+
+_SEAL_VERSION = b"v1"
+_NONCE_BYTES = 16
+_TAG_BYTES = 32
+
+
+def _derived(secret_key: str, label: str) -> bytes:
+    return hmac.new(secret_key.encode("utf-8"), f"roadmap {label}".encode(), "sha256").digest()
+
+
+def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = (length + 31) // 32
+    return b"".join(
+        hmac.new(key, nonce + i.to_bytes(8, "big"), "sha256").digest() for i in range(blocks)
+    )[:length]
+
+
+def seal(secret_key: str, purpose: str, plaintext: str) -> str:
+    """`plaintext` encrypted and authenticated under a key for `purpose` derived from SECRET_KEY."""
+    data = plaintext.encode("utf-8")
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    stream = _keystream(_derived(secret_key, f"seal-encrypt:{purpose}"), nonce, len(data))
+    ciphertext = bytes(a ^ b for a, b in zip(data, stream, strict=True))
+    tag = hmac.new(
+        _derived(secret_key, f"seal-mac:{purpose}"), _SEAL_VERSION + nonce + ciphertext, "sha256"
+    ).digest()
+    packed = base64.urlsafe_b64encode(nonce + ciphertext + tag).decode("ascii")
+    return f"{_SEAL_VERSION.decode()}.{packed}"
+
+
+class SealBroken(ValueError):
+    """A sealed value was altered, or sealed under another SECRET_KEY or purpose."""
+
+
+def unseal(secret_key: str, purpose: str, sealed: str) -> str:
+    """The plaintext of `seal(...)`; raises SealBroken unless key, purpose and value all match."""
+    version, _, packed = sealed.partition(".")
+    try:
+        raw = base64.urlsafe_b64decode(packed.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise SealBroken("not a sealed value") from None
+    if version.encode() != _SEAL_VERSION or len(raw) < _NONCE_BYTES + _TAG_BYTES:
+        raise SealBroken("not a sealed value")
+    nonce, ciphertext, tag = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:-_TAG_BYTES], raw[-_TAG_BYTES:]
+    expected = hmac.new(
+        _derived(secret_key, f"seal-mac:{purpose}"), _SEAL_VERSION + nonce + ciphertext, "sha256"
+    ).digest()
+    if not hmac.compare_digest(tag, expected):
+        raise SealBroken("the seal does not match this SECRET_KEY")
+    stream = _keystream(_derived(secret_key, f"seal-encrypt:{purpose}"), nonce, len(ciphertext))
+    return bytes(a ^ b for a, b in zip(ciphertext, stream, strict=True)).decode("utf-8")

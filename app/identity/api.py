@@ -250,6 +250,8 @@ def revoke_personal_token(
 
 
 class OutboxOut(BaseModel):
+    """A mail as the administrator may see it: a secret link is only ever a placeholder."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -262,8 +264,7 @@ class OutboxOut(BaseModel):
                     '"Northdale and Eastbrook shared revenues and benefits" for Eastbrook '
                     "Borough Council.\n\nThe partnership is forming a shared Revenues and "
                     "benefits service. You have been invited as: Signatory.\n\nTo accept, "
-                    "open this link and choose a password:\n\nhttps://roadmap.example.org/"
-                    "invitations/accept?token=Q4TP7Cey2grNN98iYwjwSX_CqesqnYrT7we7t1IHWv0\n\n"
+                    "open this link and choose a password:\n\n(link sent to the recipient only)\n\n"
                     "The link works once and expires on 7 December 2026 at 10:05 UTC. If you "
                     "were not expecting this email, you can ignore it.\n",
                     "created_at": "2026-11-23T10:05:00Z",

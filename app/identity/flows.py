@@ -150,11 +150,8 @@ def request_reset(db: Session, actor: Actor, *, email: str, base_url: str) -> No
         db,
         to=user.email,
         template="password-reset",
-        context={
-            "user": user,
-            "link": f"{base_url}/reset-password?token={token}",
-            "expires_at": reset.expires_at,
-        },
+        context={"user": user, "expires_at": reset.expires_at},
+        secret_link=f"{base_url}/reset-password?token={token}",
     )
 
 

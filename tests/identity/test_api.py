@@ -9,7 +9,7 @@ from app.core.database import utcnow
 from app.identity.flows import MAX_FAILURES_PER_ACCOUNT
 from app.identity.models import ApiToken
 from app.mail.models import OutboxMessage
-from tests.factories import PASSWORD, make_token, make_user, make_world
+from tests.factories import PASSWORD, mail_text, make_token, make_user, make_world
 
 
 def _token(client: TestClient, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
@@ -104,7 +104,7 @@ def test_password_reset_by_api_works_once(client: TestClient, db: Session) -> No
     assert known.json() == unknown.json()
     [mail] = db.exec(select(OutboxMessage)).all()
     assert mail.to == "ada@example.org" and mail.subject == "Reset your password"
-    token = mail.body.split("token=")[1].split()[0]
+    token = mail_text(mail).split("token=")[1].split()[0]
     weak = client.post(
         "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": "password"}
     )
