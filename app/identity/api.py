@@ -121,6 +121,7 @@ def change_password(
             current=body.current_password,
             new=body.new_password,
             keep_session=principal.session_id,
+            keep_token=principal.token_id,
         )
     except flows.WrongPassword:
         raise Problem(

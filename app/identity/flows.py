@@ -123,15 +123,50 @@ class WrongPassword(Exception):
     """The current password given to change it was wrong."""
 
 
-def change_password(
-    db: Session, actor: Actor, *, user: User, current: str, new: str, keep_session: str | None
+def end_credentials(
+    db: Session, user_id: str, *, keep_session: str | None = None, keep_token: str | None = None
 ) -> None:
-    """Change a password; every other session of the account ends."""
+    """End every way in to an account (sessions, API tokens, open reset links), except the
+    session or token making the change: after a password change or reset, or on disabling."""
+    now = utcnow()
+    end_all_sessions(db, user_id, except_id=keep_session)
+    for api_token in db.exec(
+        select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+    ):
+        if api_token.id != keep_token:
+            api_token.revoked_at = now
+    _void_resets(db, user_id)
+
+
+def _void_resets(db: Session, user_id: str) -> None:
+    """Open reset links of this account stop working (marked used, though nobody used them)."""
+    now = utcnow()
+    for reset in db.exec(
+        select(PasswordReset).where(
+            PasswordReset.user_id == user_id,
+            col(PasswordReset.used_at).is_(None),
+            PasswordReset.expires_at > now,
+        )
+    ):
+        reset.used_at = now
+
+
+def change_password(
+    db: Session,
+    actor: Actor,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    keep_session: str | None,
+    keep_token: str | None = None,
+) -> None:
+    """Change a password; every other session and token of the account ends."""
     if not verify_password(user.password_hash, current):
         raise WrongPassword
     check_strength(new)
     user.password_hash = hash_password(new)
-    end_all_sessions(db, user.id, except_id=keep_session)
+    end_credentials(db, user.id, keep_session=keep_session, keep_token=keep_token)
     record(db, actor, "password.changed", object_type="user", object_id=user.id)
 
 
@@ -140,6 +175,7 @@ def request_reset(db: Session, actor: Actor, *, email: str, base_url: str) -> No
     user = get_user_by_email(db, email=email)
     if user is None or not user.is_active:
         return
+    _void_resets(db, user.id)  # only the newest link works
     token = new_token()
     reset = PasswordReset(
         token_hash=token_hash(token), user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
@@ -170,7 +206,8 @@ class ResetLinkInvalid(Exception):
 
 
 def reset_password(db: Session, actor: Actor, *, token: str, new: str) -> User:
-    """Set a new password through a reset link, which then stops working; sessions end."""
+    """Set a new password through a reset link; it and every other way in (sessions, tokens,
+    other links) stop working."""
     reset = open_reset(db, token)
     user = db.get(User, reset.user_id) if reset else None
     if reset is None or user is None or not user.is_active:
@@ -178,7 +215,7 @@ def reset_password(db: Session, actor: Actor, *, token: str, new: str) -> User:
     check_strength(new)
     user.password_hash = hash_password(new)
     reset.used_at = utcnow()
-    end_all_sessions(db, user.id)
+    end_credentials(db, user.id)
     record(db, actor.with_user(user.id), "password.reset", object_type="user", object_id=user.id)
     return user
 
@@ -216,12 +253,13 @@ def active_sessions(db: Session, user_id: str) -> int:
 
 
 def set_active(db: Session, actor: Actor, *, user: User, active: bool) -> None:
-    """Disable an account (its sessions and tokens stop working at once) or enable it again."""
+    """Disable an account (its sessions, tokens and reset links end at once, and stay ended if
+    it is enabled again) or enable it again."""
     if user.is_active == active:
         return
     user.is_active = active
     if not active:
-        end_all_sessions(db, user.id)
+        end_credentials(db, user.id)
     record(
         db,
         actor,
