@@ -23,11 +23,14 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
 from fastapi import HTTPException, Request
 
 SESSION_COOKIE = "roadmap_session"
 CSRF_COOKIE = "roadmap_csrf"
+DEVICE_COOKIE = "roadmap_device"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -60,6 +63,42 @@ def csrf_cookie(request: Request) -> str:
 def csrf_token(request: Request) -> str:
     """The token to put in this page's forms."""
     return csrf_token_for(request.app.state.settings.secret_key, csrf_cookie(request))
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address, for throttling and the audit trail.
+
+    The peer's address, unless the peer is a proxy named in TRUSTED_PROXIES: then the
+    right-most X-Forwarded-For hop that is not itself a trusted proxy (the address the nearest
+    trusted proxy saw). Hops left of that are whatever the client chose to send, so a client
+    that rotates them changes nothing.
+    """
+    peer = request.client.host if request.client else "unknown"
+    networks = request.app.state.settings.trusted_proxy_networks
+    if not networks or not _within(peer, networks):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, networks):
+            return hop if _is_address(hop) else peer
+    return hops[0] if hops else peer
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(value: str, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        address = ip_address(value)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def has_bearer_token(request: Request) -> bool:

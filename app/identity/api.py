@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from app.core.database import fetch, utcnow
 from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS, Problem
+from app.core.security import client_ip
 from app.identity import flows
 from app.identity.deps import CurrentPrincipal, SiteAdmin, actor_of
 from app.identity.models import ApiToken, Organisation, User
@@ -28,7 +29,6 @@ from app.identity.schemas import (
     TokenRequest,
     TokenResponse,
 )
-from app.identity.views import client_ip
 from app.mail.models import OutboxMessage
 from app.partnerships.service import partnerships_of
 

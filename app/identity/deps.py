@@ -15,7 +15,7 @@ from app.core.database import utcnow, write_apart
 from app.core.deps import SessionDep
 from app.core.permissions import permission
 from app.core.problems import SignInRequired
-from app.core.security import SAFE_METHODS, token_hash
+from app.core.security import SAFE_METHODS, client_ip, token_hash
 from app.identity.models import ApiToken, ApiWrite, User
 from app.identity.sessions import SESSION_COOKIE, load_session, touch
 
@@ -122,7 +122,7 @@ def actor_of(request: Request, principal: Principal | None) -> Actor:
     return Actor(
         user_id=principal.user.id if principal else None,
         request_id=getattr(request.state, "request_id", None),
-        ip=request.client.host if request.client else None,
+        ip=client_ip(request),
     )
 
 

@@ -7,8 +7,10 @@ one Argon2 verification so that timing does not tell either.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -27,9 +29,25 @@ from app.identity.service import get_user_by_email, normalise_email
 from app.identity.sessions import end_all_sessions, end_session, start_session
 from app.mail.service import queue
 
+# Throttling (ASVS 5.0 6.3.1, OWASP authentication cheat sheet). Failures are counted per
+# (account, address) pair and per account, never per address alone: one address is often a
+# whole council behind NAT, and an address-wide limit let anyone lock out everyone there.
+# A limit answers "wait N seconds" with a back-off that doubles per failure and is capped, so
+# it slows guessing but never locks the right password out for long:
+# - the pair (account, address) waits 5 s after 5 failures, doubling up to 15 minutes: one
+#   address guessing at one account is slowed to a few guesses an hour;
+# - the account as a whole (failures from every address, a distributed guess) waits 2 s after
+#   10, doubling up to 30 s only, and a browser that has signed in to the account before (a
+#   "known device" cookie, after OWASP's device-cookie scheme) is exempt, so an attacker
+#   elsewhere can at most make a new device wait half a minute.
+# Refused attempts (429) neither check the password nor count.
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+PAIR_FREE_FAILURES = 5
+PAIR_FIRST_WAIT = timedelta(seconds=5)
+PAIR_MAX_WAIT = timedelta(minutes=15)
+ACCOUNT_FREE_FAILURES = 10
+ACCOUNT_FIRST_WAIT = timedelta(seconds=2)
+ACCOUNT_MAX_WAIT = timedelta(seconds=30)
 RESET_LIFETIME = timedelta(hours=1)
 API_TOKEN_LIFETIME = timedelta(hours=8)
 # Verified against when the email has no account, so both cases take as long.
@@ -54,28 +72,58 @@ class SignedIn:
     cookie: str
 
 
-def _throttle(db: Session, *, email: str, ip: str) -> None:
+def _backoff_wait(
+    count: int, last: datetime | None, free: int, first: timedelta, cap: timedelta
+) -> float:
+    """Seconds left to wait after `count` failures, the latest at `last` (0: go ahead)."""
+    if count < free or last is None:
+        return 0.0
+    delay = min(first * 2 ** min(count - free, 20), cap)
+    return float((last + delay - utcnow()).total_seconds())
+
+
+def _throttle(db: Session, *, email: str, ip: str, known_device: bool) -> None:
     since = utcnow() - THROTTLE_WINDOW
-    for column, value, limit in (
-        (SignInAttempt.email, email, MAX_FAILURES_PER_ACCOUNT),
-        (SignInAttempt.ip, ip, MAX_FAILURES_PER_ADDRESS),
-    ):
-        count, oldest = db.exec(
-            select(func.count(), func.min(SignInAttempt.at)).where(
-                column == value, SignInAttempt.at > since
+    limits: list[tuple[tuple[Any, ...], int, timedelta, timedelta]] = [
+        (
+            (SignInAttempt.email == email, SignInAttempt.ip == ip),
+            PAIR_FREE_FAILURES,
+            PAIR_FIRST_WAIT,
+            PAIR_MAX_WAIT,
+        )
+    ]
+    if not known_device:
+        limits.append(
+            (
+                (SignInAttempt.email == email,),
+                ACCOUNT_FREE_FAILURES,
+                ACCOUNT_FIRST_WAIT,
+                ACCOUNT_MAX_WAIT,
             )
+        )
+    for where, free, first, cap in limits:
+        count, last = db.exec(
+            select(func.count(), func.max(SignInAttempt.at)).where(*where, SignInAttempt.at > since)
         ).one()
-        if count >= limit and oldest is not None:
-            wait = (oldest + THROTTLE_WINDOW - utcnow()).total_seconds()
-            raise TooManyAttempts(max(1, int(wait) + 1))
+        wait = _backoff_wait(count, last, free, first, cap)
+        if wait > 0:
+            raise TooManyAttempts(max(1, math.ceil(wait)))
 
 
 def _check_credentials(
-    db: Session, actor: Actor, *, email: str, password: str, ip: str, via: str
+    db: Session,
+    actor: Actor,
+    *,
+    email: str,
+    password: str,
+    ip: str,
+    via: str,
+    device_user_id: str | None = None,
 ) -> User:
     email = normalise_email(email)
-    _throttle(db, email=email, ip=ip)
     user = get_user_by_email(db, email=email)
+    known_device = user is not None and device_user_id == user.id
+    _throttle(db, email=email, ip=ip, known_device=known_device)
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or not user.is_active:
         db.add(SignInAttempt(email=email, ip=ip))
@@ -102,12 +150,22 @@ def sign_in(
     settings: Settings,
     ip: str,
     user_agent: str | None,
+    device_user_id: str | None = None,
 ) -> SignedIn:
     """Check the password and start a session; record the attempt either way.
 
+    `device_user_id` is whom this browser's known-device cookie names, if it has a valid one.
     On SignInFailed the caller commits anyway, so that the failure counts.
     """
-    user = _check_credentials(db, actor, email=email, password=password, ip=ip, via="page")
+    user = _check_credentials(
+        db,
+        actor,
+        email=email,
+        password=password,
+        ip=ip,
+        via="page",
+        device_user_id=device_user_id,
+    )
     cookie = start_session(db, user=user, settings=settings, ip=ip, user_agent=user_agent)
     record(db, actor.with_user(user.id), "sign_in", object_type="user", object_id=user.id)
     return SignedIn(user, cookie)

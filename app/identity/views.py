@@ -9,20 +9,22 @@ from starlette.responses import RedirectResponse, Response
 from app.core.deps import SessionDep
 from app.core.flash import flash
 from app.core.forms import Form, FormData, safe_next
-from app.core.security import CSRF_COOKIE, new_token
+from app.core.security import CSRF_COOKIE, client_ip, new_token
 from app.core.templating import render
 from app.identity import flows
 from app.identity.deps import CurrentPrincipal, OptionalPrincipal, SiteAdmin, actor_of
 from app.identity.models import Organisation
 from app.identity.passwords import WeakPassword
-from app.identity.sessions import SESSION_COOKIE
+from app.identity.sessions import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_DAYS,
+    SESSION_COOKIE,
+    device_cookie,
+    device_user,
+)
 from app.mail.models import OutboxMessage
 
 router = APIRouter(include_in_schema=False)
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _sign_in_page(request: Request, form: Form, *, status: int = 200) -> Response:
@@ -56,13 +58,13 @@ def sign_in(request: Request, db: SessionDep, form: FormData) -> Response:
             settings=settings,
             ip=client_ip(request),
             user_agent=request.headers.get("user-agent"),
+            device_user_id=device_user(settings, request.cookies.get(DEVICE_COOKIE)),
         )
     except flows.TooManyAttempts as exc:
-        minutes = max(1, round(exc.retry_after / 60))
         form.error(
             "email",
-            f"Too many failed attempts to sign in. Wait {minutes} minute"
-            f"{'s' if minutes != 1 else ''} and try again, or reset your password.",
+            f"Too many failed attempts to sign in. Wait {_duration(exc.retry_after)} and try "
+            "again, or reset your password.",
         )
         response = _sign_in_page(request, form, status=429)
         response.headers["Retry-After"] = str(exc.retry_after)
@@ -84,7 +86,22 @@ def sign_in(request: Request, db: SessionDep, form: FormData) -> Response:
         max_age=settings.session_absolute_hours * 3600,
     )
     response.set_cookie(CSRF_COOKIE, new_token(), httponly=True, samesite="lax", secure=secure)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_cookie(settings, signed_in.user.id),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+    )
     return response
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minutes"
 
 
 @router.post("/sign-out")

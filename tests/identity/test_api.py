@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.core.database import utcnow
-from app.identity.flows import MAX_FAILURES_PER_ACCOUNT
+from app.identity.flows import PAIR_FREE_FAILURES
 from app.identity.models import ApiToken
 from app.mail.models import OutboxMessage
 from tests.factories import PASSWORD, mail_text, make_token, make_user, make_world
@@ -43,7 +43,7 @@ def test_wrong_password_and_unknown_email_look_the_same(client: TestClient, db: 
 
 def test_token_attempts_are_throttled(client: TestClient, db: Session) -> None:
     make_world(db)
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(PAIR_FREE_FAILURES):
         _token(client, "lead@northdale.example.org", "wrong password entirely")
     blocked = _token(client, "lead@northdale.example.org")
     assert blocked.status_code == 429
