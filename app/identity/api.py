@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, select
 
@@ -30,6 +30,7 @@ from app.identity.schemas import (
     TokenResponse,
 )
 from app.mail.models import OutboxMessage
+from app.mail.service import deliver_due
 from app.partnerships.service import partnerships_of
 
 router = APIRouter(prefix="/api/v1", tags=["identity"], responses=API_ERRORS)
@@ -291,3 +292,24 @@ def outbox(db: SessionDep, admin: SiteAdmin) -> list[OutboxOut]:
     """Without an SMTP server configured, this is the only copy of the mail."""
     rows = db.exec(select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(100))
     return [OutboxOut.model_validate(m, from_attributes=True) for m in rows]
+
+
+class OutboxRetried(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"rescheduled": 22}]})
+    rescheduled: int
+
+
+@router.post(
+    "/admin/outbox/retry",
+    tags=["admin"],
+    summary="Try every waiting email now (site administrators)",
+    responses={403: {"description": "Not a site administrator"}},
+)
+def retry_outbox(
+    request: Request, db: SessionDep, admin: SiteAdmin, tasks: BackgroundTasks
+) -> OutboxRetried:
+    """After an SMTP outage: mails waiting out a back-off are tried at once, never twice."""
+    count = flows.retry_outbox(db, actor_of(request, admin))
+    db.commit()
+    tasks.add_task(deliver_due, request.app.state.engine, request.app.state.settings)
+    return OutboxRetried(rescheduled=count)

@@ -27,7 +27,7 @@ from app.identity.passwords import (
 )
 from app.identity.service import get_user_by_email, normalise_email
 from app.identity.sessions import end_all_sessions, end_session, start_session
-from app.mail.service import queue
+from app.mail.service import queue, retry_now
 
 # Throttling (ASVS 5.0 6.3.1, OWASP authentication cheat sheet). Failures are counted per
 # (account, address) pair and per account, never per address alone: one address is often a
@@ -384,3 +384,10 @@ def revoke_token(db: Session, actor: Actor, *, user: User, token_id: str) -> boo
     found.revoked_at = utcnow()
     record(db, actor, "api_token.revoked", object_type="api_token", object_id=found.id)
     return True
+
+
+def retry_outbox(db: Session, actor: Actor) -> int:
+    """A site administrator's "retry now" after an SMTP outage: waiting mail is due at once."""
+    count = retry_now(db)
+    record(db, actor, "outbox.retried", object_type="outbox", after={"messages": count})
+    return count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from sqlmodel import col, select
 from starlette.responses import RedirectResponse, Response
 
@@ -23,6 +23,7 @@ from app.identity.sessions import (
     device_user,
 )
 from app.mail.models import OutboxMessage
+from app.mail.service import backlog, deliver_due
 
 router = APIRouter(include_in_schema=False)
 
@@ -263,8 +264,28 @@ def change_password(
 
 @router.get("/admin/outbox")
 def outbox(request: Request, db: SessionDep, admin: SiteAdmin) -> Response:
-    """The newest mail, sent or waiting (the only copy when no SMTP server is configured)."""
+    """The newest mail, sent or waiting, and the backlog (links are never shown)."""
     messages = db.exec(
         select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(100)
     ).all()
-    return render(request, "identity/outbox.html", {"messages": messages})
+    return render(request, "identity/outbox.html", {"messages": messages, "backlog": backlog(db)})
+
+
+@router.post("/admin/outbox/retry")
+def retry_outbox(
+    request: Request, db: SessionDep, admin: SiteAdmin, tasks: BackgroundTasks
+) -> Response:
+    """Try every waiting mail now rather than at the end of its back-off."""
+    count = flows.retry_outbox(db, actor_of(request, admin))
+    db.commit()
+    settings = request.app.state.settings
+    tasks.add_task(deliver_due, request.app.state.engine, settings)
+    response = RedirectResponse("/admin/outbox", status_code=303)
+    flash(
+        request,
+        response,
+        f"{count} waiting email{'s' if count != 1 else ''} will be tried now"
+        if settings.smtp_host
+        else "No SMTP server is configured, so nothing can be sent",
+    )
+    return response

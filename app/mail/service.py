@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -149,6 +151,45 @@ def deliver_due(engine: Engine, settings: Settings) -> int:
                 row.sealed_body = None  # delivered: the link now lives only in the recipient's mail
         sent += 1
     return sent
+
+
+def retry_now(db: Session) -> int:
+    """Make every waiting mail due now (the administrator's "retry now" after an SMTP outage);
+    returns how many. Mails under a lease, being sent this moment, are left alone: a lease ends
+    at most LEASE from now, so only waits longer than that can be back-offs, and only those are
+    cut short; the rest are tried within LEASE anyway. So no mail is ever sent twice."""
+    now = utcnow()
+    result = db.execute(
+        sa.update(OutboxMessage)
+        .where(
+            col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.next_attempt_at) > now + LEASE
+        )
+        .values(next_attempt_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_waiting_seconds: int | None
+
+
+def backlog(db: Session) -> Backlog:
+    """How many mails wait to be sent, and how long the oldest has waited."""
+    waiting, oldest = db.exec(
+        select(sa.func.count(), sa.func.min(OutboxMessage.created_at)).where(
+            col(OutboxMessage.sent_at).is_(None)
+        )
+    ).one()
+    age = None if oldest is None else max(0, int((utcnow() - oldest).total_seconds()))
+    return Backlog(waiting=waiting, oldest_waiting_seconds=age)
+
+
+def health_detail(db: Session) -> dict[str, int | None]:
+    """The outbox's figures for `/healthz?detail=true`."""
+    found = backlog(db)
+    return {"waiting": found.waiting, "oldest_waiting_seconds": found.oldest_waiting_seconds}
 
 
 async def delivery_loop(engine: Engine, settings: Settings) -> None:
