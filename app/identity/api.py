@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, select
 
 from app.core.database import fetch, utcnow
 from app.core.deps import SessionDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, Problem
 from app.core.security import client_ip
 from app.identity import flows
@@ -81,9 +82,28 @@ def revoke_token(request: Request, db: SessionDep, principal: CurrentPrincipal) 
 
 
 @router.get("/me", summary="The signed-in user, their organisation, partnerships and roles")
-def me(db: SessionDep, principal: CurrentPrincipal) -> MeOut:
+def me(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    principal: CurrentPrincipal,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> MeOut:
+    """`partnerships` is paged like every list (`limit`, `cursor`; the next page's cursor in
+    `X-Next-Cursor` and `Link`); the rest of the answer is the same on every page."""
     user = principal.user
     organisation = fetch(db, Organisation, user.organisation_id)
+    memberships = [
+        MembershipOut(
+            partnership_id=p.id,
+            name=p.name,
+            partner_id=partner.id,
+            partner_status=partner.status.value,
+            roles=[r.value for r in roles],
+        )
+        for p, partner, roles in partnerships_of(db, user)
+    ]
     return MeOut(
         id=user.id,
         email=user.email,
@@ -92,16 +112,14 @@ def me(db: SessionDep, principal: CurrentPrincipal) -> MeOut:
         organisation=OrganisationOut(
             id=organisation.id, name=organisation.name, kind=organisation.kind.value
         ),
-        partnerships=[
-            MembershipOut(
-                partnership_id=p.id,
-                name=p.name,
-                partner_id=partner.id,
-                partner_status=partner.status.value,
-                roles=[r.value for r in roles],
-            )
-            for p, partner, roles in partnerships_of(db, user)
-        ],
+        partnerships=page(
+            memberships,
+            key=lambda m: m.partnership_id,
+            limit=limit,
+            cursor=cursor,
+            request=request,
+            response=response,
+        ),
     )
 
 

@@ -148,3 +148,27 @@ def test_change_password_by_api(client: TestClient, db: Session) -> None:
     )
     assert ok.status_code == 204
     assert _token(client, "ada@example.org", "x" * 20).status_code == 200
+
+
+def test_me_pages_its_memberships(client: TestClient, db: Session) -> None:
+    world = make_world(db)
+    auth = world.auth("lead")
+    for n in range(2):
+        created = client.post(
+            "/api/v1/partnerships",
+            headers=auth,
+            json={"name": f"Shared service {n}", "service": "Revenues", "description": "x"},
+        )
+        assert created.status_code == 201, created.text
+    first = client.get("/api/v1/me", params={"limit": 2}, headers=auth)
+    assert first.status_code == 200
+    assert len(first.json()["partnerships"]) == 2
+    cursor = first.headers["x-next-cursor"]
+    assert 'rel="next"' in first.headers["link"]
+    rest = client.get("/api/v1/me", params={"limit": 2, "cursor": cursor}, headers=auth)
+    assert len(rest.json()["partnerships"]) == 1
+    assert "x-next-cursor" not in rest.headers
+    assert rest.json()["email"] == first.json()["email"]
+    seen = {m["partnership_id"] for m in first.json()["partnerships"] + rest.json()["partnerships"]}
+    assert len(seen) == 3
+    assert client.get("/api/v1/me", params={"limit": 1000}, headers=auth).status_code == 422
