@@ -28,12 +28,28 @@ from ipaddress import IPv4Network, IPv6Network, ip_address
 
 from fastapi import HTTPException, Request
 
+# The names in development. In production each gets the `__Host-` prefix (`cookie_name`): the
+# browser then refuses the cookie unless it is Secure, Path=/ and has no Domain, so neither a
+# sibling subdomain nor a plain-http page can plant or overwrite it (session fixation, CSRF
+# cookie tossing). Over http in development a browser would refuse such a cookie, so the plain
+# names stay there; which applies follows ENVIRONMENT, as `Secure` already did.
 SESSION_COOKIE = "roadmap_session"
 CSRF_COOKIE = "roadmap_csrf"
 DEVICE_COOKIE = "roadmap_device"
+HOST_PREFIX = "__Host-"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def cookie_name(name: str, *, production: bool) -> str:
+    """A cookie's name as this deployment sets and reads it."""
+    return f"{HOST_PREFIX}{name}" if production else name
+
+
+def request_cookie_name(request: Request, name: str) -> str:
+    """`cookie_name` for the app serving `request`."""
+    return cookie_name(name, production=request.app.state.settings.is_production)
 
 
 def new_token() -> str:
@@ -53,7 +69,9 @@ def csrf_token_for(secret_key: str, cookie_value: str) -> str:
 
 def csrf_cookie(request: Request) -> str:
     """This browser's CSRF cookie value, minting one (set on the response by middleware)."""
-    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
+    value = request.cookies.get(request_cookie_name(request, CSRF_COOKIE)) or getattr(
+        request.state, "new_csrf_cookie", None
+    )
     if not value:
         value = new_token()
         request.state.new_csrf_cookie = value
@@ -109,9 +127,10 @@ async def verify_csrf(request: Request) -> None:
     """The global check: an unsafe request from a browser must carry the right token."""
     if request.method in SAFE_METHODS or has_bearer_token(request):
         return
-    if request.url.path.startswith("/api/") and SESSION_COOKIE not in request.cookies:
+    session_cookie = request_cookie_name(request, SESSION_COOKIE)
+    if request.url.path.startswith("/api/") and session_cookie not in request.cookies:
         return  # no session cookie, so no signed-in browser for a forged request to ride on
-    cookie = request.cookies.get(CSRF_COOKIE)
+    cookie = request.cookies.get(request_cookie_name(request, CSRF_COOKIE))
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from app.core.deps import SessionDep
 from app.core.flash import flash
 from app.core.forms import Form, FormData, safe_next
-from app.core.security import CSRF_COOKIE, client_ip, new_token
+from app.core.security import CSRF_COOKIE, client_ip, new_token, request_cookie_name
 from app.core.templating import render
 from app.identity import flows
 from app.identity.deps import CurrentPrincipal, OptionalPrincipal, SiteAdmin, actor_of
@@ -59,7 +59,9 @@ def sign_in(request: Request, db: SessionDep, form: FormData) -> Response:
             settings=settings,
             ip=client_ip(request),
             user_agent=request.headers.get("user-agent"),
-            device_user_id=device_user(settings, request.cookies.get(DEVICE_COOKIE)),
+            device_user_id=device_user(
+                settings, request.cookies.get(request_cookie_name(request, DEVICE_COOKIE))
+            ),
         )
     except flows.TooManyAttempts as exc:
         form.error(
@@ -79,16 +81,22 @@ def sign_in(request: Request, db: SessionDep, form: FormData) -> Response:
     response = RedirectResponse(safe_next(form.get("next")), status_code=303)
     secure = settings.is_production
     response.set_cookie(
-        SESSION_COOKIE,
+        request_cookie_name(request, SESSION_COOKIE),
         signed_in.cookie,
         httponly=True,
         samesite="lax",
         secure=secure,
         max_age=settings.session_absolute_hours * 3600,
     )
-    response.set_cookie(CSRF_COOKIE, new_token(), httponly=True, samesite="lax", secure=secure)
     response.set_cookie(
-        DEVICE_COOKIE,
+        request_cookie_name(request, CSRF_COOKIE),
+        new_token(),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    response.set_cookie(
+        request_cookie_name(request, DEVICE_COOKIE),
         device_cookie(settings, signed_in.user.id),
         httponly=True,
         samesite="lax",
@@ -112,8 +120,9 @@ def sign_out(request: Request, db: SessionDep, principal: OptionalPrincipal) -> 
         flows.sign_out(db, actor_of(request, principal), session_id=principal.session_id)
         db.commit()
     response = RedirectResponse("/signed-out", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    response.delete_cookie(CSRF_COOKIE)
+    secure = request.app.state.settings.is_production  # a __Host- cookie is only unset Secure
+    response.delete_cookie(request_cookie_name(request, SESSION_COOKIE), secure=secure)
+    response.delete_cookie(request_cookie_name(request, CSRF_COOKIE), secure=secure)
     return response
 
 
