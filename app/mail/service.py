@@ -9,8 +9,9 @@ the outbox for site administrators to read, and are logged.
 A secret link (password reset, invitation) never rests in plain text: the stored `body` has a
 placeholder where the link was, and the text that is sent waits sealed (encrypted under a key
 derived from SECRET_KEY) in `sealed_body`, which is erased once the SMTP server has taken the
-mail. With no SMTP server (development) the whole text, link included, goes to the log instead,
-so a developer can follow it while the administrator's outbox still shows only the placeholder.
+mail. With no SMTP server in development the whole text, link included, goes to the log instead,
+so a developer can follow it while the administrator's outbox still shows only the placeholder;
+in production it never does (the mail waits, sealed, for an SMTP server to be configured).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def queue(
         settings = get_settings()
         sealed = _split(found.render(**{**context, "link": secret_link}))[1]
         message.sealed_body = seal(settings.secret_key, SEAL_PURPOSE, sealed)
-        if not settings.smtp_host:
+        # Development only: a production log must never hold a credential (ASVS 16.2.5).
+        if not settings.smtp_host and not settings.is_production:
             log.info("no SMTP server: mail for %s (%s) reads:\n%s", to, subject, sealed)
     db.add(message)
     db.flush()

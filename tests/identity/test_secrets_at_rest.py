@@ -8,8 +8,10 @@ recipient's own copy (the unsealed mail) must still work, or the test would prov
 
 from __future__ import annotations
 
+import logging
 import re
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
@@ -118,3 +120,15 @@ def test_the_link_is_sealed_until_delivery_and_only_a_placeholder_is_stored(
     assert (
         db.exec(select(OutboxMessage).where(col(OutboxMessage.body).contains("token="))).all() == []
     )
+
+
+def test_without_smtp_in_development_the_link_goes_to_the_log(
+    client: TestClient, db: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_user(db, email="ada@example.org", organisation="Northdale District Council")
+    db.commit()
+    with caplog.at_level(logging.INFO, logger="app.mail.service"):
+        client.post("/api/v1/auth/password-reset", json={"email": "ada@example.org"})
+    db.rollback()
+    token = mail_text(db.exec(select(OutboxMessage)).one()).split("token=")[1].split()[0]
+    assert token in caplog.text
