@@ -36,8 +36,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=None if args.reload else args.workers,
         reload=args.reload,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # X-Forwarded-For is read by the app itself, and only from TRUSTED_PROXIES
+        # (core.security.client_ip): uvicorn's rewrite would believe any hop.
+        proxy_headers=False,
     )
     return 0
 

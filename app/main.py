@@ -27,7 +27,7 @@ from app.funding import api as funding_api
 from app.funding import views as funding_views
 from app.identity import api as identity_api
 from app.identity import views as identity_views
-from app.mail.service import delivery_loop
+from app.mail.service import delivery_loop, health_detail
 from app.notify import api as notify_api
 from app.notify import views as notify_views
 from app.partnerships import api as partnership_api
@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.roadmap = roadmap
+    app.state.health_details = {"outbox": health_detail}
 
     problems.install(app)
     openapi.install(app, all_routes())

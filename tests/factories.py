@@ -15,12 +15,20 @@ from app.core.security import new_token, token_hash
 from app.identity.models import ApiToken, Organisation, User
 from app.identity.passwords import hash_password
 from app.identity.service import get_or_create_organisation, normalise_email
+from app.mail.models import OutboxMessage
+from app.mail.service import text_to_send
 from app.partnerships.models import Partner, Partnership, Role
 from app.partnerships.service import add_partner, grant_role, start_partnership
 from app.wizard.definition import Question, QuestionType, Stage
 
 PASSWORD = "correct horse battery staple"
 TEST_ACTOR = Actor(user_id=None, request_id="test")
+
+
+def mail_text(message: OutboxMessage) -> str:
+    """A mail's body as its recipient reads it: the secret link unsealed (the stored `body`
+    has only a placeholder)."""
+    return text_to_send(message)
 
 
 @cache

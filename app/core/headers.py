@@ -7,7 +7,7 @@ import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.security import CSRF_COOKIE
+from app.core.security import CSRF_COOKIE, cookie_name
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,7 +40,8 @@ class SecurityHeaders:
 
     def _csrf_cookie(self, value: str) -> bytes:
         secure = "; Secure" if self.production else ""
-        return f"{CSRF_COOKIE}={value}; HttpOnly; Path=/; SameSite=Lax{secure}".encode()
+        name = cookie_name(CSRF_COOKIE, production=self.production)
+        return f"{name}={value}; HttpOnly; Path=/; SameSite=Lax{secure}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -7,21 +7,49 @@ CSRF: every browser gets a random `csrf` cookie (HttpOnly, SameSite=Lax). Forms 
 sends in the X-CSRF-Token header, an HMAC of that cookie under SECRET_KEY. One global dependency
 checks every unsafe request. API requests with a bearer token, or with no session cookie at
 all, are exempt: a forged cross-site request can only ride on a browser's session cookie.
+
+Sealing: a secret that must wait in the database for a while (a reset or invitation link in a
+mail not yet delivered) is kept encrypted and authenticated under a key derived from SECRET_KEY,
+so a copy of the database alone does not reveal it. The venv has no AES library (`cryptography`
+is not installed), so the cipher is built from the standard library's HMAC-SHA256 only:
+HMAC-SHA256 as a pseudo-random function in counter mode for the keystream (a random 128-bit
+nonce per message), then encrypt-then-MAC with a second derived key over version, nonce and
+ciphertext. The `v1.` prefix lets an AES-GCM scheme replace it later beside old values.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
 from fastapi import HTTPException, Request
 
+# The names in development. In production each gets the `__Host-` prefix (`cookie_name`): the
+# browser then refuses the cookie unless it is Secure, Path=/ and has no Domain, so neither a
+# sibling subdomain nor a plain-http page can plant or overwrite it (session fixation, CSRF
+# cookie tossing). Over http in development a browser would refuse such a cookie, so the plain
+# names stay there; which applies follows ENVIRONMENT, as `Secure` already did.
 SESSION_COOKIE = "roadmap_session"
 CSRF_COOKIE = "roadmap_csrf"
+DEVICE_COOKIE = "roadmap_device"
+HOST_PREFIX = "__Host-"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def cookie_name(name: str, *, production: bool) -> str:
+    """A cookie's name as this deployment sets and reads it."""
+    return f"{HOST_PREFIX}{name}" if production else name
+
+
+def request_cookie_name(request: Request, name: str) -> str:
+    """`cookie_name` for the app serving `request`."""
+    return cookie_name(name, production=request.app.state.settings.is_production)
 
 
 def new_token() -> str:
@@ -41,7 +69,9 @@ def csrf_token_for(secret_key: str, cookie_value: str) -> str:
 
 def csrf_cookie(request: Request) -> str:
     """This browser's CSRF cookie value, minting one (set on the response by middleware)."""
-    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
+    value = request.cookies.get(request_cookie_name(request, CSRF_COOKIE)) or getattr(
+        request.state, "new_csrf_cookie", None
+    )
     if not value:
         value = new_token()
         request.state.new_csrf_cookie = value
@@ -53,6 +83,42 @@ def csrf_token(request: Request) -> str:
     return csrf_token_for(request.app.state.settings.secret_key, csrf_cookie(request))
 
 
+def client_ip(request: Request) -> str:
+    """The caller's address, for throttling and the audit trail.
+
+    The peer's address, unless the peer is a proxy named in TRUSTED_PROXIES: then the
+    right-most X-Forwarded-For hop that is not itself a trusted proxy (the address the nearest
+    trusted proxy saw). Hops left of that are whatever the client chose to send, so a client
+    that rotates them changes nothing.
+    """
+    peer = request.client.host if request.client else "unknown"
+    networks = request.app.state.settings.trusted_proxy_networks
+    if not networks or not _within(peer, networks):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, networks):
+            return hop if _is_address(hop) else peer
+    return hops[0] if hops else peer
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(value: str, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        address = ip_address(value)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
 def has_bearer_token(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
@@ -61,9 +127,10 @@ async def verify_csrf(request: Request) -> None:
     """The global check: an unsafe request from a browser must carry the right token."""
     if request.method in SAFE_METHODS or has_bearer_token(request):
         return
-    if request.url.path.startswith("/api/") and SESSION_COOKIE not in request.cookies:
+    session_cookie = request_cookie_name(request, SESSION_COOKIE)
+    if request.url.path.startswith("/api/") and session_cookie not in request.cookies:
         return  # no session cookie, so no signed-in browser for a forged request to ride on
-    cookie = request.cookies.get(CSRF_COOKIE)
+    cookie = request.cookies.get(request_cookie_name(request, CSRF_COOKIE))
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -72,3 +139,55 @@ async def verify_csrf(request: Request) -> None:
     expected = csrf_token_for(request.app.state.settings.secret_key, cookie) if cookie else None
     if not (sent and expected and hmac.compare_digest(sent, expected)):
         raise HTTPException(403, "The form has expired or did not come from this service.")
+
+
+_SEAL_VERSION = b"v1"
+_NONCE_BYTES = 16
+_TAG_BYTES = 32
+
+
+def _derived(secret_key: str, label: str) -> bytes:
+    return hmac.new(secret_key.encode("utf-8"), f"roadmap {label}".encode(), "sha256").digest()
+
+
+def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = (length + 31) // 32
+    return b"".join(
+        hmac.new(key, nonce + i.to_bytes(8, "big"), "sha256").digest() for i in range(blocks)
+    )[:length]
+
+
+def seal(secret_key: str, purpose: str, plaintext: str) -> str:
+    """`plaintext` encrypted and authenticated under a key for `purpose` derived from SECRET_KEY."""
+    data = plaintext.encode("utf-8")
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    stream = _keystream(_derived(secret_key, f"seal-encrypt:{purpose}"), nonce, len(data))
+    ciphertext = bytes(a ^ b for a, b in zip(data, stream, strict=True))
+    tag = hmac.new(
+        _derived(secret_key, f"seal-mac:{purpose}"), _SEAL_VERSION + nonce + ciphertext, "sha256"
+    ).digest()
+    packed = base64.urlsafe_b64encode(nonce + ciphertext + tag).decode("ascii")
+    return f"{_SEAL_VERSION.decode()}.{packed}"
+
+
+class SealBroken(ValueError):
+    """A sealed value was altered, or sealed under another SECRET_KEY or purpose."""
+
+
+def unseal(secret_key: str, purpose: str, sealed: str) -> str:
+    """The plaintext of `seal(...)`; raises SealBroken unless key, purpose and value all match."""
+    version, _, packed = sealed.partition(".")
+    try:
+        raw = base64.urlsafe_b64decode(packed.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise SealBroken("not a sealed value") from None
+    if version.encode() != _SEAL_VERSION or len(raw) < _NONCE_BYTES + _TAG_BYTES:
+        raise SealBroken("not a sealed value")
+    nonce, ciphertext, tag = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:-_TAG_BYTES], raw[-_TAG_BYTES:]
+    expected = hmac.new(
+        _derived(secret_key, f"seal-mac:{purpose}"), _SEAL_VERSION + nonce + ciphertext, "sha256"
+    ).digest()
+    if not hmac.compare_digest(tag, expected):
+        raise SealBroken("the seal does not match this SECRET_KEY")
+    stream = _keystream(_derived(secret_key, f"seal-encrypt:{purpose}"), nonce, len(ciphertext))
+    return bytes(a ^ b for a, b in zip(ciphertext, stream, strict=True)).decode("utf-8")

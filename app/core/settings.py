@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic import Field, model_validator
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
         default=False, description="Re-read changed templates (`roadmap serve --reload` sets it)."
     )
 
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or CIDRs of the reverse proxies whose "
+        "X-Forwarded-For is believed; none by default.",
+    )
+
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
 
@@ -74,11 +81,21 @@ class Settings(BaseSettings):
         return self.environment is Environment.PRODUCTION
 
     @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return _networks(self.trusted_proxies)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
+        try:
+            _networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"TRUSTED_PROXIES must be comma-separated addresses or CIDRs: {exc}"
+            ) from None
         if self.is_production:
             if len(self.secret_key) < MIN_SECRET_LENGTH:
                 raise ConfigurationError(
@@ -92,6 +109,11 @@ class Settings(BaseSettings):
                     "(links in emails and exports are built from it)."
                 )
         return self
+
+
+def _networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    parts = (part.strip() for part in value.split(","))
+    return tuple(ip_network(part, strict=False) for part in parts if part)
 
 
 def _development_secret() -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, select
 
 from app.core.database import fetch, utcnow
 from app.core.deps import SessionDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS, Problem
+from app.core.security import client_ip
 from app.identity import flows
 from app.identity.deps import CurrentPrincipal, SiteAdmin, actor_of
 from app.identity.models import ApiToken, Organisation, User
@@ -28,8 +30,8 @@ from app.identity.schemas import (
     TokenRequest,
     TokenResponse,
 )
-from app.identity.views import client_ip
 from app.mail.models import OutboxMessage
+from app.mail.service import deliver_due
 from app.partnerships.service import partnerships_of
 
 router = APIRouter(prefix="/api/v1", tags=["identity"], responses=API_ERRORS)
@@ -80,9 +82,28 @@ def revoke_token(request: Request, db: SessionDep, principal: CurrentPrincipal) 
 
 
 @router.get("/me", summary="The signed-in user, their organisation, partnerships and roles")
-def me(db: SessionDep, principal: CurrentPrincipal) -> MeOut:
+def me(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    principal: CurrentPrincipal,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> MeOut:
+    """`partnerships` is paged like every list (`limit`, `cursor`; the next page's cursor in
+    `X-Next-Cursor` and `Link`); the rest of the answer is the same on every page."""
     user = principal.user
     organisation = fetch(db, Organisation, user.organisation_id)
+    memberships = [
+        MembershipOut(
+            partnership_id=p.id,
+            name=p.name,
+            partner_id=partner.id,
+            partner_status=partner.status.value,
+            roles=[r.value for r in roles],
+        )
+        for p, partner, roles in partnerships_of(db, user)
+    ]
     return MeOut(
         id=user.id,
         email=user.email,
@@ -91,16 +112,14 @@ def me(db: SessionDep, principal: CurrentPrincipal) -> MeOut:
         organisation=OrganisationOut(
             id=organisation.id, name=organisation.name, kind=organisation.kind.value
         ),
-        partnerships=[
-            MembershipOut(
-                partnership_id=p.id,
-                name=p.name,
-                partner_id=partner.id,
-                partner_status=partner.status.value,
-                roles=[r.value for r in roles],
-            )
-            for p, partner, roles in partnerships_of(db, user)
-        ],
+        partnerships=page(
+            memberships,
+            key=lambda m: m.partnership_id,
+            limit=limit,
+            cursor=cursor,
+            request=request,
+            response=response,
+        ),
     )
 
 
@@ -121,6 +140,7 @@ def change_password(
             current=body.current_password,
             new=body.new_password,
             keep_session=principal.session_id,
+            keep_token=principal.token_id,
         )
     except flows.WrongPassword:
         raise Problem(
@@ -250,6 +270,8 @@ def revoke_personal_token(
 
 
 class OutboxOut(BaseModel):
+    """A mail as the administrator may see it: a secret link is only ever a placeholder."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -262,8 +284,7 @@ class OutboxOut(BaseModel):
                     '"Northdale and Eastbrook shared revenues and benefits" for Eastbrook '
                     "Borough Council.\n\nThe partnership is forming a shared Revenues and "
                     "benefits service. You have been invited as: Signatory.\n\nTo accept, "
-                    "open this link and choose a password:\n\nhttps://roadmap.example.org/"
-                    "invitations/accept?token=Q4TP7Cey2grNN98iYwjwSX_CqesqnYrT7we7t1IHWv0\n\n"
+                    "open this link and choose a password:\n\n(link sent to the recipient only)\n\n"
                     "The link works once and expires on 7 December 2026 at 10:05 UTC. If you "
                     "were not expecting this email, you can ignore it.\n",
                     "created_at": "2026-11-23T10:05:00Z",
@@ -289,3 +310,24 @@ def outbox(db: SessionDep, admin: SiteAdmin) -> list[OutboxOut]:
     """Without an SMTP server configured, this is the only copy of the mail."""
     rows = db.exec(select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(100))
     return [OutboxOut.model_validate(m, from_attributes=True) for m in rows]
+
+
+class OutboxRetried(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"rescheduled": 22}]})
+    rescheduled: int
+
+
+@router.post(
+    "/admin/outbox/retry",
+    tags=["admin"],
+    summary="Try every waiting email now (site administrators)",
+    responses={403: {"description": "Not a site administrator"}},
+)
+def retry_outbox(
+    request: Request, db: SessionDep, admin: SiteAdmin, tasks: BackgroundTasks
+) -> OutboxRetried:
+    """After an SMTP outage: mails waiting out a back-off are tried at once, never twice."""
+    count = flows.retry_outbox(db, actor_of(request, admin))
+    db.commit()
+    tasks.add_task(deliver_due, request.app.state.engine, request.app.state.settings)
+    return OutboxRetried(rescheduled=count)

@@ -15,7 +15,7 @@ from app.core.database import utcnow, write_apart
 from app.core.deps import SessionDep
 from app.core.permissions import permission
 from app.core.problems import SignInRequired
-from app.core.security import SAFE_METHODS, token_hash
+from app.core.security import SAFE_METHODS, client_ip, request_cookie_name, token_hash
 from app.identity.models import ApiToken, ApiWrite, User
 from app.identity.sessions import SESSION_COOKIE, load_session, touch
 
@@ -97,7 +97,9 @@ def optional_principal(request: Request, db: SessionDep) -> Principal | None:
         principal = Principal(user=user, token_id=api_token.id)
     else:
         live = load_session(
-            db, cookie=request.cookies.get(SESSION_COOKIE), settings=request.app.state.settings
+            db,
+            cookie=request.cookies.get(request_cookie_name(request, SESSION_COOKIE)),
+            settings=request.app.state.settings,
         )
         if live is not None:
             if live.needs_touch:
@@ -122,7 +124,7 @@ def actor_of(request: Request, principal: Principal | None) -> Actor:
     return Actor(
         user_id=principal.user.id if principal else None,
         request_id=getattr(request.state, "request_id", None),
-        ip=request.client.host if request.client else None,
+        ip=client_ip(request),
     )
 
 

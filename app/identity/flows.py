@@ -7,8 +7,10 @@ one Argon2 verification so that timing does not tell either.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -25,11 +27,27 @@ from app.identity.passwords import (
 )
 from app.identity.service import get_user_by_email, normalise_email
 from app.identity.sessions import end_all_sessions, end_session, start_session
-from app.mail.service import queue
+from app.mail.service import queue, retry_now
 
+# Throttling (ASVS 5.0 6.3.1, OWASP authentication cheat sheet). Failures are counted per
+# (account, address) pair and per account, never per address alone: one address is often a
+# whole council behind NAT, and an address-wide limit let anyone lock out everyone there.
+# A limit answers "wait N seconds" with a back-off that doubles per failure and is capped, so
+# it slows guessing but never locks the right password out for long:
+# - the pair (account, address) waits 5 s after 5 failures, doubling up to 15 minutes: one
+#   address guessing at one account is slowed to a few guesses an hour;
+# - the account as a whole (failures from every address, a distributed guess) waits 2 s after
+#   10, doubling up to 30 s only, and a browser that has signed in to the account before (a
+#   "known device" cookie, after OWASP's device-cookie scheme) is exempt, so an attacker
+#   elsewhere can at most make a new device wait half a minute.
+# Refused attempts (429) neither check the password nor count.
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+PAIR_FREE_FAILURES = 5
+PAIR_FIRST_WAIT = timedelta(seconds=5)
+PAIR_MAX_WAIT = timedelta(minutes=15)
+ACCOUNT_FREE_FAILURES = 10
+ACCOUNT_FIRST_WAIT = timedelta(seconds=2)
+ACCOUNT_MAX_WAIT = timedelta(seconds=30)
 RESET_LIFETIME = timedelta(hours=1)
 API_TOKEN_LIFETIME = timedelta(hours=8)
 # Verified against when the email has no account, so both cases take as long.
@@ -54,28 +72,58 @@ class SignedIn:
     cookie: str
 
 
-def _throttle(db: Session, *, email: str, ip: str) -> None:
+def _backoff_wait(
+    count: int, last: datetime | None, free: int, first: timedelta, cap: timedelta
+) -> float:
+    """Seconds left to wait after `count` failures, the latest at `last` (0: go ahead)."""
+    if count < free or last is None:
+        return 0.0
+    delay = min(first * 2 ** min(count - free, 20), cap)
+    return float((last + delay - utcnow()).total_seconds())
+
+
+def _throttle(db: Session, *, email: str, ip: str, known_device: bool) -> None:
     since = utcnow() - THROTTLE_WINDOW
-    for column, value, limit in (
-        (SignInAttempt.email, email, MAX_FAILURES_PER_ACCOUNT),
-        (SignInAttempt.ip, ip, MAX_FAILURES_PER_ADDRESS),
-    ):
-        count, oldest = db.exec(
-            select(func.count(), func.min(SignInAttempt.at)).where(
-                column == value, SignInAttempt.at > since
+    limits: list[tuple[tuple[Any, ...], int, timedelta, timedelta]] = [
+        (
+            (SignInAttempt.email == email, SignInAttempt.ip == ip),
+            PAIR_FREE_FAILURES,
+            PAIR_FIRST_WAIT,
+            PAIR_MAX_WAIT,
+        )
+    ]
+    if not known_device:
+        limits.append(
+            (
+                (SignInAttempt.email == email,),
+                ACCOUNT_FREE_FAILURES,
+                ACCOUNT_FIRST_WAIT,
+                ACCOUNT_MAX_WAIT,
             )
+        )
+    for where, free, first, cap in limits:
+        count, last = db.exec(
+            select(func.count(), func.max(SignInAttempt.at)).where(*where, SignInAttempt.at > since)
         ).one()
-        if count >= limit and oldest is not None:
-            wait = (oldest + THROTTLE_WINDOW - utcnow()).total_seconds()
-            raise TooManyAttempts(max(1, int(wait) + 1))
+        wait = _backoff_wait(count, last, free, first, cap)
+        if wait > 0:
+            raise TooManyAttempts(max(1, math.ceil(wait)))
 
 
 def _check_credentials(
-    db: Session, actor: Actor, *, email: str, password: str, ip: str, via: str
+    db: Session,
+    actor: Actor,
+    *,
+    email: str,
+    password: str,
+    ip: str,
+    via: str,
+    device_user_id: str | None = None,
 ) -> User:
     email = normalise_email(email)
-    _throttle(db, email=email, ip=ip)
     user = get_user_by_email(db, email=email)
+    known_device = user is not None and device_user_id == user.id
+    _throttle(db, email=email, ip=ip, known_device=known_device)
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or not user.is_active:
         db.add(SignInAttempt(email=email, ip=ip))
@@ -102,12 +150,22 @@ def sign_in(
     settings: Settings,
     ip: str,
     user_agent: str | None,
+    device_user_id: str | None = None,
 ) -> SignedIn:
     """Check the password and start a session; record the attempt either way.
 
+    `device_user_id` is whom this browser's known-device cookie names, if it has a valid one.
     On SignInFailed the caller commits anyway, so that the failure counts.
     """
-    user = _check_credentials(db, actor, email=email, password=password, ip=ip, via="page")
+    user = _check_credentials(
+        db,
+        actor,
+        email=email,
+        password=password,
+        ip=ip,
+        via="page",
+        device_user_id=device_user_id,
+    )
     cookie = start_session(db, user=user, settings=settings, ip=ip, user_agent=user_agent)
     record(db, actor.with_user(user.id), "sign_in", object_type="user", object_id=user.id)
     return SignedIn(user, cookie)
@@ -123,15 +181,50 @@ class WrongPassword(Exception):
     """The current password given to change it was wrong."""
 
 
-def change_password(
-    db: Session, actor: Actor, *, user: User, current: str, new: str, keep_session: str | None
+def end_credentials(
+    db: Session, user_id: str, *, keep_session: str | None = None, keep_token: str | None = None
 ) -> None:
-    """Change a password; every other session of the account ends."""
+    """End every way in to an account (sessions, API tokens, open reset links), except the
+    session or token making the change: after a password change or reset, or on disabling."""
+    now = utcnow()
+    end_all_sessions(db, user_id, except_id=keep_session)
+    for api_token in db.exec(
+        select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+    ):
+        if api_token.id != keep_token:
+            api_token.revoked_at = now
+    _void_resets(db, user_id)
+
+
+def _void_resets(db: Session, user_id: str) -> None:
+    """Open reset links of this account stop working (marked used, though nobody used them)."""
+    now = utcnow()
+    for reset in db.exec(
+        select(PasswordReset).where(
+            PasswordReset.user_id == user_id,
+            col(PasswordReset.used_at).is_(None),
+            PasswordReset.expires_at > now,
+        )
+    ):
+        reset.used_at = now
+
+
+def change_password(
+    db: Session,
+    actor: Actor,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    keep_session: str | None,
+    keep_token: str | None = None,
+) -> None:
+    """Change a password; every other session and token of the account ends."""
     if not verify_password(user.password_hash, current):
         raise WrongPassword
     check_strength(new)
     user.password_hash = hash_password(new)
-    end_all_sessions(db, user.id, except_id=keep_session)
+    end_credentials(db, user.id, keep_session=keep_session, keep_token=keep_token)
     record(db, actor, "password.changed", object_type="user", object_id=user.id)
 
 
@@ -140,6 +233,7 @@ def request_reset(db: Session, actor: Actor, *, email: str, base_url: str) -> No
     user = get_user_by_email(db, email=email)
     if user is None or not user.is_active:
         return
+    _void_resets(db, user.id)  # only the newest link works
     token = new_token()
     reset = PasswordReset(
         token_hash=token_hash(token), user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
@@ -150,11 +244,8 @@ def request_reset(db: Session, actor: Actor, *, email: str, base_url: str) -> No
         db,
         to=user.email,
         template="password-reset",
-        context={
-            "user": user,
-            "link": f"{base_url}/reset-password?token={token}",
-            "expires_at": reset.expires_at,
-        },
+        context={"user": user, "expires_at": reset.expires_at},
+        secret_link=f"{base_url}/reset-password?token={token}",
     )
 
 
@@ -173,7 +264,8 @@ class ResetLinkInvalid(Exception):
 
 
 def reset_password(db: Session, actor: Actor, *, token: str, new: str) -> User:
-    """Set a new password through a reset link, which then stops working; sessions end."""
+    """Set a new password through a reset link; it and every other way in (sessions, tokens,
+    other links) stop working."""
     reset = open_reset(db, token)
     user = db.get(User, reset.user_id) if reset else None
     if reset is None or user is None or not user.is_active:
@@ -181,7 +273,7 @@ def reset_password(db: Session, actor: Actor, *, token: str, new: str) -> User:
     check_strength(new)
     user.password_hash = hash_password(new)
     reset.used_at = utcnow()
-    end_all_sessions(db, user.id)
+    end_credentials(db, user.id)
     record(db, actor.with_user(user.id), "password.reset", object_type="user", object_id=user.id)
     return user
 
@@ -219,12 +311,13 @@ def active_sessions(db: Session, user_id: str) -> int:
 
 
 def set_active(db: Session, actor: Actor, *, user: User, active: bool) -> None:
-    """Disable an account (its sessions and tokens stop working at once) or enable it again."""
+    """Disable an account (its sessions, tokens and reset links end at once, and stay ended if
+    it is enabled again) or enable it again."""
     if user.is_active == active:
         return
     user.is_active = active
     if not active:
-        end_all_sessions(db, user.id)
+        end_credentials(db, user.id)
     record(
         db,
         actor,
@@ -291,3 +384,10 @@ def revoke_token(db: Session, actor: Actor, *, user: User, token_id: str) -> boo
     found.revoked_at = utcnow()
     record(db, actor, "api_token.revoked", object_type="api_token", object_id=found.id)
     return True
+
+
+def retry_outbox(db: Session, actor: Actor) -> int:
+    """A site administrator's "retry now" after an SMTP outage: waiting mail is due at once."""
+    count = retry_now(db)
+    record(db, actor, "outbox.retried", object_type="outbox", after={"messages": count})
+    return count

@@ -84,7 +84,10 @@ class MeOut(BaseModel):
     name: str
     is_admin: bool
     organisation: OrganisationOut
-    partnerships: list[MembershipOut]
+    partnerships: list[MembershipOut] = Field(
+        description="One page of memberships (`?limit=`, default 50; the next page's "
+        "`?cursor=` is in the X-Next-Cursor and Link headers)."
+    )
 
 
 class PasswordChange(BaseModel):

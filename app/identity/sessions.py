@@ -14,12 +14,20 @@ from itsdangerous import BadSignature, Signer
 from sqlmodel import Session, col, select
 
 from app.core.database import utcnow
-from app.core.security import SESSION_COOKIE, new_token, token_hash
+from app.core.security import DEVICE_COOKIE, SESSION_COOKIE, new_token, token_hash
 from app.core.settings import Settings
 from app.identity.models import User, UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)
-__all__ = ["SESSION_COOKIE", "end_session", "load_session", "start_session", "touch"]
+DEVICE_COOKIE_DAYS = 365
+__all__ = [
+    "DEVICE_COOKIE",
+    "SESSION_COOKIE",
+    "end_session",
+    "load_session",
+    "start_session",
+    "touch",
+]
 
 
 def _signer(settings: Settings) -> Signer:
@@ -100,3 +108,19 @@ def end_all_sessions(db: Session, user_id: str, *, except_id: str | None = None)
     for session in db.exec(query):
         if session.id != except_id:
             session.ended_at = now
+
+
+def device_cookie(settings: Settings, user_id: str) -> str:
+    """A "known device" cookie: this browser has signed in as `user_id` before, so an attack on
+    the account from elsewhere does not make it wait (see `flows._throttle`)."""
+    return Signer(settings.secret_key, salt="roadmap-device").sign(user_id).decode()
+
+
+def device_user(settings: Settings, cookie: str | None) -> str | None:
+    """Whom a known-device cookie names, if it is genuine."""
+    if not cookie:
+        return None
+    try:
+        return Signer(settings.secret_key, salt="roadmap-device").unsign(cookie).decode()
+    except BadSignature:
+        return None

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from sqlmodel import col, select
 from starlette.responses import RedirectResponse, Response
 
 from app.core.deps import SessionDep
 from app.core.flash import flash
 from app.core.forms import Form, FormData, safe_next
-from app.core.security import CSRF_COOKIE, new_token
+from app.core.security import CSRF_COOKIE, client_ip, new_token, request_cookie_name
 from app.core.templating import render
 from app.identity import flows
 from app.identity.deps import CurrentPrincipal, OptionalPrincipal, SiteAdmin, actor_of
 from app.identity.models import Organisation
 from app.identity.passwords import WeakPassword
-from app.identity.sessions import SESSION_COOKIE
+from app.identity.sessions import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_DAYS,
+    SESSION_COOKIE,
+    device_cookie,
+    device_user,
+)
 from app.mail.models import OutboxMessage
+from app.mail.service import backlog, deliver_due
 
 router = APIRouter(include_in_schema=False)
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _sign_in_page(request: Request, form: Form, *, status: int = 200) -> Response:
@@ -56,13 +59,15 @@ def sign_in(request: Request, db: SessionDep, form: FormData) -> Response:
             settings=settings,
             ip=client_ip(request),
             user_agent=request.headers.get("user-agent"),
+            device_user_id=device_user(
+                settings, request.cookies.get(request_cookie_name(request, DEVICE_COOKIE))
+            ),
         )
     except flows.TooManyAttempts as exc:
-        minutes = max(1, round(exc.retry_after / 60))
         form.error(
             "email",
-            f"Too many failed attempts to sign in. Wait {minutes} minute"
-            f"{'s' if minutes != 1 else ''} and try again, or reset your password.",
+            f"Too many failed attempts to sign in. Wait {_duration(exc.retry_after)} and try "
+            "again, or reset your password.",
         )
         response = _sign_in_page(request, form, status=429)
         response.headers["Retry-After"] = str(exc.retry_after)
@@ -76,15 +81,36 @@ def sign_in(request: Request, db: SessionDep, form: FormData) -> Response:
     response = RedirectResponse(safe_next(form.get("next")), status_code=303)
     secure = settings.is_production
     response.set_cookie(
-        SESSION_COOKIE,
+        request_cookie_name(request, SESSION_COOKIE),
         signed_in.cookie,
         httponly=True,
         samesite="lax",
         secure=secure,
         max_age=settings.session_absolute_hours * 3600,
     )
-    response.set_cookie(CSRF_COOKIE, new_token(), httponly=True, samesite="lax", secure=secure)
+    response.set_cookie(
+        request_cookie_name(request, CSRF_COOKIE),
+        new_token(),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    response.set_cookie(
+        request_cookie_name(request, DEVICE_COOKIE),
+        device_cookie(settings, signed_in.user.id),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+    )
     return response
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minutes"
 
 
 @router.post("/sign-out")
@@ -94,8 +120,9 @@ def sign_out(request: Request, db: SessionDep, principal: OptionalPrincipal) -> 
         flows.sign_out(db, actor_of(request, principal), session_id=principal.session_id)
         db.commit()
     response = RedirectResponse("/signed-out", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    response.delete_cookie(CSRF_COOKIE)
+    secure = request.app.state.settings.is_production  # a __Host- cookie is only unset Secure
+    response.delete_cookie(request_cookie_name(request, SESSION_COOKIE), secure=secure)
+    response.delete_cookie(request_cookie_name(request, CSRF_COOKIE), secure=secure)
     return response
 
 
@@ -246,8 +273,28 @@ def change_password(
 
 @router.get("/admin/outbox")
 def outbox(request: Request, db: SessionDep, admin: SiteAdmin) -> Response:
-    """The newest mail, sent or waiting (the only copy when no SMTP server is configured)."""
+    """The newest mail, sent or waiting, and the backlog (links are never shown)."""
     messages = db.exec(
         select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(100)
     ).all()
-    return render(request, "identity/outbox.html", {"messages": messages})
+    return render(request, "identity/outbox.html", {"messages": messages, "backlog": backlog(db)})
+
+
+@router.post("/admin/outbox/retry")
+def retry_outbox(
+    request: Request, db: SessionDep, admin: SiteAdmin, tasks: BackgroundTasks
+) -> Response:
+    """Try every waiting mail now rather than at the end of its back-off."""
+    count = flows.retry_outbox(db, actor_of(request, admin))
+    db.commit()
+    settings = request.app.state.settings
+    tasks.add_task(deliver_due, request.app.state.engine, settings)
+    response = RedirectResponse("/admin/outbox", status_code=303)
+    flash(
+        request,
+        response,
+        f"{count} waiting email{'s' if count != 1 else ''} will be tried now"
+        if settings.smtp_host
+        else "No SMTP server is configured, so nothing can be sent",
+    )
+    return response

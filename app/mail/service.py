@@ -5,6 +5,13 @@ does. `deliver_due` sends what is due after the commit: right after the request 
 task, so no request waits on SMTP) and again every few seconds from the app's delivery loop,
 with a growing back-off, until the SMTP server takes it. With no SMTP_HOST the messages stay in
 the outbox for site administrators to read, and are logged.
+
+A secret link (password reset, invitation) never rests in plain text: the stored `body` has a
+placeholder where the link was, and the text that is sent waits sealed (encrypted under a key
+derived from SECRET_KEY) in `sealed_body`, which is erased once the SMTP server has taken the
+mail. With no SMTP server in development the whole text, link included, goes to the log instead,
+so a developer can follow it while the administrator's outbox still shows only the placeholder;
+in production it never does (the mail waits, sealed, for an SMTP server to be configured).
 """
 
 from __future__ import annotations
@@ -12,16 +19,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.database import session_scope, utcnow
-from app.core.settings import Settings
+from app.core.security import SealBroken, seal, unseal
+from app.core.settings import Settings, get_settings
 from app.core.templating import environment
 from app.mail.models import OutboxMessage
 
@@ -31,6 +41,8 @@ BATCH = 50
 LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
 SMTP_TIMEOUT_SECONDS = 10
+SEAL_PURPOSE = "outbox-body"
+REDACTED_LINK = "(link sent to the recipient only)"
 
 
 def queue(
@@ -40,17 +52,40 @@ def queue(
     template: str,
     context: dict[str, Any],
     partnership_id: str | None = None,
+    secret_link: str | None = None,
 ) -> OutboxMessage:
-    """Write an email from `templates/mail/<template>.txt` (first line: the subject)."""
-    text = environment().get_template(f"mail/{template}.txt").render(**context)
-    subject, _, body = text.partition("\n")
-    message = OutboxMessage(
-        to=to, subject=subject.strip(), body=body.strip() + "\n", partnership_id=partnership_id
-    )
+    """Write an email from `templates/mail/<template>.txt` (first line: the subject).
+
+    `secret_link` is given to the template as `link`, for the recipient's eyes only: it is
+    stored sealed until delivery and shown to everyone else as a placeholder.
+    """
+    found = environment().get_template(f"mail/{template}.txt")
+    subject, body = _split(found.render(**{**context, "link": REDACTED_LINK}))
+    message = OutboxMessage(to=to, subject=subject, body=body, partnership_id=partnership_id)
+    if secret_link is not None:
+        settings = get_settings()
+        sealed = _split(found.render(**{**context, "link": secret_link}))[1]
+        message.sealed_body = seal(settings.secret_key, SEAL_PURPOSE, sealed)
+        # Development only: a production log must never hold a credential (ASVS 16.2.5).
+        if not settings.smtp_host and not settings.is_production:
+            log.info("no SMTP server: mail for %s (%s) reads:\n%s", to, subject, sealed)
     db.add(message)
     db.flush()
     log.info("mail queued for %s: %s", to, message.subject)
     return message
+
+
+def _split(text: str) -> tuple[str, str]:
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def text_to_send(message: OutboxMessage) -> str:
+    """The body as the recipient gets it: unsealed if it carries a link (SealBroken if the
+    SECRET_KEY changed since it was queued)."""
+    if message.sealed_body is None:
+        return message.body
+    return unseal(get_settings().secret_key, SEAL_PURPOSE, message.sealed_body)
 
 
 def _send(settings: Settings, message: OutboxMessage) -> None:
@@ -59,7 +94,7 @@ def _send(settings: Settings, message: OutboxMessage) -> None:
     email["To"] = message.to
     email["Subject"] = message.subject
     email["Message-ID"] = f"<{message.id}@roadmap>"
-    email.set_content(message.body)
+    email.set_content(text_to_send(message))
     assert settings.smtp_host  # noqa: S101 - callers check
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
         if settings.smtp_starttls:
@@ -99,7 +134,7 @@ def deliver_due(engine: Engine, settings: Settings) -> int:
     for message in _claim(engine):
         try:
             _send(settings, message)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, SealBroken) as exc:
             with session_scope(engine, write=True) as db:
                 row = db.get(OutboxMessage, message.id)
                 if row is not None:
@@ -115,8 +150,48 @@ def deliver_due(engine: Engine, settings: Settings) -> int:
                 row.sent_at = utcnow()
                 row.attempts += 1
                 row.last_error = None
+                row.sealed_body = None  # delivered: the link now lives only in the recipient's mail
         sent += 1
     return sent
+
+
+def retry_now(db: Session) -> int:
+    """Make every waiting mail due now (the administrator's "retry now" after an SMTP outage);
+    returns how many. Mails under a lease, being sent this moment, are left alone: a lease ends
+    at most LEASE from now, so only waits longer than that can be back-offs, and only those are
+    cut short; the rest are tried within LEASE anyway. So no mail is ever sent twice."""
+    now = utcnow()
+    result = db.execute(
+        sa.update(OutboxMessage)
+        .where(
+            col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.next_attempt_at) > now + LEASE
+        )
+        .values(next_attempt_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_waiting_seconds: int | None
+
+
+def backlog(db: Session) -> Backlog:
+    """How many mails wait to be sent, and how long the oldest has waited."""
+    waiting, oldest = db.exec(
+        select(sa.func.count(), sa.func.min(OutboxMessage.created_at)).where(
+            col(OutboxMessage.sent_at).is_(None)
+        )
+    ).one()
+    age = None if oldest is None else max(0, int((utcnow() - oldest).total_seconds()))
+    return Backlog(waiting=waiting, oldest_waiting_seconds=age)
+
+
+def health_detail(db: Session) -> dict[str, int | None]:
+    """The outbox's figures for `/healthz?detail=true`."""
+    found = backlog(db)
+    return {"waiting": found.waiting, "oldest_waiting_seconds": found.oldest_waiting_seconds}
 
 
 async def delivery_loop(engine: Engine, settings: Settings) -> None:

@@ -325,9 +325,9 @@ def _send_link(
             "organisation_name": organisation_name,
             "inviter": inviter,
             "roles": [Role(r) for r in invitation.roles],
-            "link": f"{base_url}/invitations/accept?token={token}",
             "expires_at": invitation.expires_at,
         },
+        secret_link=f"{base_url}/invitations/accept?token={token}",
     )
 
 

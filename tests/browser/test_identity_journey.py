@@ -19,7 +19,7 @@ from app.mail.models import OutboxMessage
 from app.partnerships.models import Partnership, Role
 from app.partnerships.service import invite_partner, invite_person, start_partnership
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, TEST_ACTOR, app_session, join, make_user
+from tests.factories import PASSWORD, TEST_ACTOR, app_session, join, mail_text, make_user
 
 NORTH = "Northdale District Council"
 EAST = "Eastbrook Borough Council"
@@ -55,7 +55,7 @@ def newest_link(app: FastAPI, to: str) -> str:
             .order_by(col(OutboxMessage.created_at).desc())
         ).first()
     assert message is not None, f"no email to {to}"
-    match = LINK.search(message.body)
+    match = LINK.search(mail_text(message))
     assert match, message.body
     return match.group(1)
 

@@ -6,10 +6,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.core.database import utcnow
-from app.identity.flows import MAX_FAILURES_PER_ACCOUNT
+from app.identity.flows import PAIR_FREE_FAILURES
 from app.identity.models import ApiToken
 from app.mail.models import OutboxMessage
-from tests.factories import PASSWORD, make_token, make_user, make_world
+from tests.factories import PASSWORD, mail_text, make_token, make_user, make_world
 
 
 def _token(client: TestClient, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
@@ -43,7 +43,7 @@ def test_wrong_password_and_unknown_email_look_the_same(client: TestClient, db: 
 
 def test_token_attempts_are_throttled(client: TestClient, db: Session) -> None:
     make_world(db)
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(PAIR_FREE_FAILURES):
         _token(client, "lead@northdale.example.org", "wrong password entirely")
     blocked = _token(client, "lead@northdale.example.org")
     assert blocked.status_code == 429
@@ -104,7 +104,7 @@ def test_password_reset_by_api_works_once(client: TestClient, db: Session) -> No
     assert known.json() == unknown.json()
     [mail] = db.exec(select(OutboxMessage)).all()
     assert mail.to == "ada@example.org" and mail.subject == "Reset your password"
-    token = mail.body.split("token=")[1].split()[0]
+    token = mail_text(mail).split("token=")[1].split()[0]
     weak = client.post(
         "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": "password"}
     )
@@ -148,3 +148,27 @@ def test_change_password_by_api(client: TestClient, db: Session) -> None:
     )
     assert ok.status_code == 204
     assert _token(client, "ada@example.org", "x" * 20).status_code == 200
+
+
+def test_me_pages_its_memberships(client: TestClient, db: Session) -> None:
+    world = make_world(db)
+    auth = world.auth("lead")
+    for n in range(2):
+        created = client.post(
+            "/api/v1/partnerships",
+            headers=auth,
+            json={"name": f"Shared service {n}", "service": "Revenues", "description": "x"},
+        )
+        assert created.status_code == 201, created.text
+    first = client.get("/api/v1/me", params={"limit": 2}, headers=auth)
+    assert first.status_code == 200
+    assert len(first.json()["partnerships"]) == 2
+    cursor = first.headers["x-next-cursor"]
+    assert 'rel="next"' in first.headers["link"]
+    rest = client.get("/api/v1/me", params={"limit": 2, "cursor": cursor}, headers=auth)
+    assert len(rest.json()["partnerships"]) == 1
+    assert "x-next-cursor" not in rest.headers
+    assert rest.json()["email"] == first.json()["email"]
+    seen = {m["partnership_id"] for m in first.json()["partnerships"] + rest.json()["partnerships"]}
+    assert len(seen) == 3
+    assert client.get("/api/v1/me", params={"limit": 1000}, headers=auth).status_code == 422

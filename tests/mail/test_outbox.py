@@ -5,20 +5,23 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.audit.models import AuditEvent
 from app.core.database import utcnow
 from app.mail.models import OutboxMessage
-from app.mail.service import deliver_due
+from app.mail.service import LEASE, deliver_due, queue, retry_now
 from app.main import create_app
 from tests.conftest import empty_tables, make_settings
-from tests.factories import make_user, make_world, sign_in
+from tests.factories import make_token, make_user, make_world, post_form, sign_in
 from tests.pages import check_page
 
 
@@ -108,8 +111,6 @@ def test_mail_waits_while_the_server_is_down_then_goes(
     settings = make_settings(database_url, smtp_host="127.0.0.1", smtp_port=port)
     engine = app.state.engine  # type: ignore[attr-defined]
     user = make_user(db, email="ada@example.org", organisation="Northdale District Council")
-    from app.mail.service import queue
-
     queue(
         db,
         to=user.email,
@@ -159,3 +160,94 @@ def test_without_smtp_mail_stays_in_the_outbox_for_administrators(
     soup = check_page(client.get("/admin/outbox"))
     assert "new@westfield.example.org" in soup.get_text()
     assert "Waiting" in soup.get_text()
+
+
+@pytest.fixture
+def down_smtp_app(database_url: str) -> Iterator[tuple[FastAPI, int]]:
+    """The app, configured for an SMTP server that is not listening yet; no delivery loop."""
+    port = _free_port()
+    app = create_app(make_settings(database_url, smtp_host="127.0.0.1", smtp_port=port))
+    yield app, port
+    empty_tables(app.state.engine)
+    app.state.engine.dispose()
+
+
+def test_an_administrator_retries_now_after_an_outage_and_each_mail_goes_once(
+    down_smtp_app: tuple[FastAPI, int],
+) -> None:
+    app, port = down_smtp_app
+    engine, settings = app.state.engine, app.state.settings
+    with TestClient(app, raise_server_exceptions=False) as client, Session(engine) as db:
+        make_user(db, email="ada@example.org", organisation="Northdale District Council")
+        make_user(db, email="admin@site.example.org", organisation="Site", admin=True)
+        db.commit()
+        client.post("/api/v1/auth/password-reset", json={"email": "ada@example.org"})
+        assert deliver_due(engine, settings) == 0  # the server is down: a 30 s back-off
+        assert deliver_due(engine, settings) == 0
+        # Hours into the outage the back-off has grown to its hour (30 s doubling per failure).
+        waiting = db.exec(select(OutboxMessage)).one()
+        waiting.attempts, waiting.next_attempt_at = 8, utcnow() + timedelta(hours=1)
+        db.commit()
+
+        health = client.get("/healthz", params={"detail": "true"}).json()
+        assert health["detail"]["outbox"]["waiting"] == 1
+        assert health["detail"]["outbox"]["oldest_waiting_seconds"] >= 0
+        assert "detail" not in client.get("/healthz").json()
+        assert client.post("/api/v1/admin/outbox/retry").status_code == 401
+        sign_in(client, "admin@site.example.org")
+        page = check_page(client.get("/admin/outbox"))
+        assert "Emails waiting 1" in " ".join(page.select_one("#backlog").get_text().split())
+        assert page.find("button", string="Retry waiting emails now") is not None
+
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            retried = post_form(client, "/admin/outbox/retry", {})
+            assert retried.status_code == 303
+            # The retry's background delivery has run by the time the response is read.
+            assert [m["To"] for m in inbox.messages] == ["ada@example.org"]
+            assert "/reset-password?token=" in inbox.messages[0].get_payload()
+            assert deliver_due(engine, settings) == 0
+            post_form(client, "/admin/outbox/retry", {})
+            assert len(inbox.messages) == 1  # sent once only
+        finally:
+            controller.stop()
+        sent = db.exec(select(OutboxMessage)).one()
+        assert sent.sent_at is not None and sent.sealed_body is None  # the link is gone
+        assert "token=" not in sent.body
+        events = db.exec(select(AuditEvent).where(AuditEvent.action == "outbox.retried")).all()
+        assert [e.after for e in events] == [{"messages": 1}, {"messages": 0}]
+        assert client.get("/healthz?detail=true").json()["detail"]["outbox"]["waiting"] == 0
+
+
+def test_retry_now_leaves_a_mail_being_sent_alone(db: Session) -> None:
+    """A lease ends at most LEASE from now: such a mail is in flight and must not go twice."""
+    user = make_user(db, email="ada@example.org", organisation="Northdale District Council")
+    leased = queue(
+        db, to=user.email, template="password-reset", context={"user": user, "expires_at": utcnow()}
+    )
+    backing_off = queue(
+        db, to=user.email, template="password-reset", context={"user": user, "expires_at": utcnow()}
+    )
+    leased.next_attempt_at = utcnow() + LEASE
+    backing_off.next_attempt_at = utcnow() + timedelta(minutes=30)
+    db.commit()
+    assert retry_now(db) == 1
+    db.commit()
+    db.refresh(leased)
+    db.refresh(backing_off)
+    assert leased.next_attempt_at > utcnow()
+    assert backing_off.next_attempt_at <= utcnow()
+
+
+def test_only_site_administrators_retry_through_the_api(client: TestClient, db: Session) -> None:
+    world = make_world(db)
+    assert client.post("/api/v1/admin/outbox/retry", headers=world.auth("lead")).status_code == 403
+    admin = make_user(db, email="admin@site.example.org", organisation="Site", admin=True)
+    token = make_token(db, admin)
+    db.commit()
+    retried = client.post(
+        "/api/v1/admin/outbox/retry", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert retried.status_code == 200 and retried.json() == {"rescheduled": 0}

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from app.core.database import utcnow
 from app.mail.models import OutboxMessage
 from app.partnerships.models import Invitation, Partner, PartnerStatus
-from tests.factories import PASSWORD, make_token, make_user, make_world
+from tests.factories import PASSWORD, mail_text, make_token, make_user, make_world
 
 
 def _link_token(db: Session, email: str) -> str:
@@ -19,7 +19,7 @@ def _link_token(db: Session, email: str) -> str:
         .order_by(col(OutboxMessage.created_at).desc())
     ).first()
     assert mail is not None, f"no mail to {email}"
-    return mail.body.split("/invitations/accept?token=")[1].split()[0]
+    return mail_text(mail).split("/invitations/accept?token=")[1].split()[0]
 
 
 def test_create_list_and_view(client: TestClient, db: Session) -> None:

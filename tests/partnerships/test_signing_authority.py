@@ -28,6 +28,7 @@ from tests.factories import (
     PASSWORD,
     TEST_ACTOR,
     World,
+    mail_text,
     make_token,
     make_user,
     make_world,
@@ -467,7 +468,7 @@ def test_a_grant_by_invitation_rests_on_the_inviters_authority(
     mail = db.exec(
         select(OutboxMessage).where(OutboxMessage.to == "ceo@eastbrook.example.org")
     ).one()
-    token = mail.body.split("/invitations/accept?token=")[1].split()[0]
+    token = mail_text(mail).split("/invitations/accept?token=")[1].split()[0]
     accepted = post_form(
         client,
         "/invitations/accept",
