@@ -4,6 +4,7 @@ that says how to sign in as each of them."""
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
@@ -70,6 +71,7 @@ def test_signing_roles_are_granted_by_another_person_on_an_authority(
         assert grant.authority in {c.authority for c in demo.COUNCILS}
 
 
+@pytest.mark.usefixtures("app")  # its teardown empties the tables the demo filled
 def test_the_readme_and_the_printed_details_name_every_demo_account(settings: Settings) -> None:
     printed = demo.load_demo(settings)
     readme = README.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.notify.service import send_digests
-from tests.factories import answer_terms, make_token, make_user
+from tests.factories import answer_terms, make_token, make_user, sign_funding
 from tests.factories import enter_populations as _inputs
 from tests.factories import propose_funding as _propose
 from tests.factories import three_councils as _three_councils
@@ -52,11 +52,7 @@ def test_snapshots_notifications_and_outbox(client: TestClient, db: Session) -> 
         headers=world.auth("lead"),
         json={"method": "equal", "one_off_cost": "0", "annual_cost": "1", "years": 1},
     )
-    signed = client.post(
-        f"/api/v1/partnerships/{pid}/funding/signoffs",
-        headers=world.auth("other_ceo"),
-        json={"role": "ceo", "password": "correct horse battery staple"},
-    )
+    signed = sign_funding(client, world, "other_ceo", "ceo")
     assert signed.status_code == 201, signed.text
     told = client.get("/api/v1/me/notifications", headers=world.auth("lead")).json()
     assert any("signed the funding formula" in n["message"] for n in told)
