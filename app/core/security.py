@@ -10,11 +10,10 @@ all, are exempt: a forged cross-site request can only ride on a browser's sessio
 
 Sealing: a secret that must wait in the database for a while (a reset or invitation link in a
 mail not yet delivered) is kept encrypted and authenticated under a key derived from SECRET_KEY,
-so a copy of the database alone does not reveal it. The venv has no AES library (`cryptography`
-is not installed), so the cipher is built from the standard library's HMAC-SHA256 only:
-HMAC-SHA256 as a pseudo-random function in counter mode for the keystream (a random 128-bit
-nonce per message), then encrypt-then-MAC with a second derived key over version, nonce and
-ciphertext. The `v1.` prefix lets an AES-GCM scheme replace it later beside old values.
+so a copy of the database alone does not reveal it: AES-256-GCM (`cryptography`), a random
+96-bit nonce per value, the version and purpose bound in as associated data, and a key per
+purpose (HMAC-SHA256 of SECRET_KEY with the purpose as label). The `v2.` prefix names the
+scheme, so a later one can sit beside it.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ import secrets
 from collections.abc import Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import HTTPException, Request
 
 # The names in development. In production each gets the `__Host-` prefix (`cookie_name`): the
@@ -141,32 +142,21 @@ async def verify_csrf(request: Request) -> None:
         raise HTTPException(403, "The form has expired or did not come from this service.")
 
 
-_SEAL_VERSION = b"v1"
-_NONCE_BYTES = 16
-_TAG_BYTES = 32
+_SEAL_VERSION = b"v2"  # AES-256-GCM; v1 (an HMAC keystream) was never released
+_NONCE_BYTES = 12
+_TAG_BYTES = 16
 
 
 def _derived(secret_key: str, label: str) -> bytes:
     return hmac.new(secret_key.encode("utf-8"), f"roadmap {label}".encode(), "sha256").digest()
 
 
-def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
-    blocks = (length + 31) // 32
-    return b"".join(
-        hmac.new(key, nonce + i.to_bytes(8, "big"), "sha256").digest() for i in range(blocks)
-    )[:length]
-
-
 def seal(secret_key: str, purpose: str, plaintext: str) -> str:
     """`plaintext` encrypted and authenticated under a key for `purpose` derived from SECRET_KEY."""
-    data = plaintext.encode("utf-8")
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    stream = _keystream(_derived(secret_key, f"seal-encrypt:{purpose}"), nonce, len(data))
-    ciphertext = bytes(a ^ b for a, b in zip(data, stream, strict=True))
-    tag = hmac.new(
-        _derived(secret_key, f"seal-mac:{purpose}"), _SEAL_VERSION + nonce + ciphertext, "sha256"
-    ).digest()
-    packed = base64.urlsafe_b64encode(nonce + ciphertext + tag).decode("ascii")
+    cipher = AESGCM(_derived(secret_key, f"seal:{purpose}"))
+    ciphertext = cipher.encrypt(nonce, plaintext.encode("utf-8"), _SEAL_VERSION + purpose.encode())
+    packed = base64.urlsafe_b64encode(nonce + ciphertext).decode("ascii")
     return f"{_SEAL_VERSION.decode()}.{packed}"
 
 
@@ -183,11 +173,11 @@ def unseal(secret_key: str, purpose: str, sealed: str) -> str:
         raise SealBroken("not a sealed value") from None
     if version.encode() != _SEAL_VERSION or len(raw) < _NONCE_BYTES + _TAG_BYTES:
         raise SealBroken("not a sealed value")
-    nonce, ciphertext, tag = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:-_TAG_BYTES], raw[-_TAG_BYTES:]
-    expected = hmac.new(
-        _derived(secret_key, f"seal-mac:{purpose}"), _SEAL_VERSION + nonce + ciphertext, "sha256"
-    ).digest()
-    if not hmac.compare_digest(tag, expected):
-        raise SealBroken("the seal does not match this SECRET_KEY")
-    stream = _keystream(_derived(secret_key, f"seal-encrypt:{purpose}"), nonce, len(ciphertext))
-    return bytes(a ^ b for a, b in zip(ciphertext, stream, strict=True)).decode("utf-8")
+    cipher = AESGCM(_derived(secret_key, f"seal:{purpose}"))
+    try:
+        plain = cipher.decrypt(
+            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _SEAL_VERSION + purpose.encode()
+        )
+    except InvalidTag:
+        raise SealBroken("the seal does not match this SECRET_KEY") from None
+    return plain.decode("utf-8")
