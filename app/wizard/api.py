@@ -30,7 +30,7 @@ from app.wizard.schemas import (
 from app.wizard.service import (
     StaleAnswer,
     active_partners,
-    comments_of,
+    comments_page,
     progress_of,
     revisions_of,
     stage_view,
@@ -235,21 +235,33 @@ def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> None
 
 
 @router.get(
-    "/partnerships/{pid}/stages/{stage}/comments", summary="A stage's comments", responses=ERRORS
+    "/partnerships/{pid}/stages/{stage}/comments",
+    summary="A stage's comments, newest first, a page at a time",
+    responses=ERRORS,
 )
-def list_comments(db: SessionDep, access: StageReader) -> list[CommentOut]:
+def list_comments(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    access: StageReader,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[CommentOut]:
+    chosen, following = comments_page(
+        db, access.member.partnership.id, access.stage.key, after=cursor, limit=limit
+    )
+    next_page(following, limit=limit, request=request, response=response)
     return [
         CommentOut(
             id=c.comment.id,
-            key=key,
+            key=c.comment.question_key,
             author=c.author,
             organisation=c.organisation,
             body=c.comment.body,
             created_at=c.comment.created_at,
             resolved_at=c.comment.resolved_at,
         )
-        for key, thread in comments_of(db, access.member.partnership.id, access.stage.key).items()
-        for c in thread
+        for c in chosen
     ]
 
 

@@ -30,6 +30,7 @@ from app.wizard.service import (
     StaleAnswer,
     active_partners,
     comments_of,
+    comments_page,
     progress_of,
     revisions_of,
     stage_view,
@@ -380,6 +381,35 @@ def history(
             "display": display_value,
             "labels": _labels,
             "QuestionType": QuestionType,
+        },
+    )
+
+
+@router.get("/partnerships/{pid}/stages/{stage}/comments/{key}")
+def comments(
+    request: Request,
+    db: SessionDep,
+    access: StageReader,
+    key: str,
+    after: str | None = Query(default=None, max_length=32),
+) -> Response:
+    """A question's comments, newest first, a page at a time (the stage page shows the newest
+    few)."""
+    item = access.stage.item(key)
+    if item is None:
+        raise HTTPException(404)
+    rows, following = comments_page(
+        db, access.member.partnership.id, access.stage.key, key=key, after=after
+    )
+    return render(
+        request,
+        "wizard/comments.html",
+        {
+            "member": access.member,
+            "stage": access.stage,
+            "item": item,
+            "rows": rows,
+            "following": following,
         },
     )
 
