@@ -22,6 +22,7 @@ from app.core.migrations import check_migrated
 from app.core.paths import STATIC_DIR
 from app.core.security import verify_csrf
 from app.core.settings import Settings, get_settings
+from app.core.throttle import Budget
 from app.export import api as export_api
 from app.export import views as export_views
 from app.funding import api as funding_api
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.roadmap = roadmap
+    app.state.expensive = Budget(settings.expensive_per_minute)
 
     problems.install(app)
     openapi.install(app, all_routes())

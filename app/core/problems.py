@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.core import patterns
 from app.core.templating import render
+from app.core.throttle import Throttled
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +227,16 @@ async def _body_too_large(request: Request, exc: Exception) -> Response:
     return too_large(request, exc.limit)
 
 
+async def _throttled(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, Throttled):  # registered for this type only
+        raise exc
+    return too_many(
+        request,
+        exc.retry_after,
+        "Too many exports or history pages this minute; try again after Retry-After seconds.",
+    )
+
+
 async def _problem(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, Problem):  # registered for this type only
         raise exc
@@ -246,6 +257,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(BodyTooLarge, _body_too_large)
+    app.add_exception_handler(Throttled, _throttled)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
 
     api_writes_per_minute: int = Field(default=120, gt=0, description="Per bearer token.")
 
+    expensive_per_minute: int = Field(
+        default=60,
+        gt=0,
+        description="Per person: units of expensive work a minute (an answer history page or "
+        "a stored export 1, an export that must be rendered 10); 429 beyond.",
+    )
+
     max_body_bytes: int = Field(
         default=1_048_576,
         ge=1024,

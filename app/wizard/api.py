@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from app.core.deps import SessionDep
 from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_page
 from app.core.problems import API_ERRORS, Problem
+from app.core.throttle import spend
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Member
 from app.wizard import flows
@@ -28,6 +29,7 @@ from app.wizard.schemas import (
     StageSummary,
 )
 from app.wizard.service import (
+    HISTORY_COST,
     StaleAnswer,
     active_partners,
     comments_page,
@@ -186,6 +188,7 @@ def answer_history(
     """Shared answers and your organisation's; other partners' scores once yours are submitted."""
     if access.stage.item(question) is None:
         raise HTTPException(404, "No such question in this stage")
+    spend(request, access.member.principal.user.id, HISTORY_COST)
     chosen, following = revisions_of(
         db,
         stage=access.stage,

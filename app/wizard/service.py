@@ -392,6 +392,9 @@ class Revision:
 
 
 HISTORY_PAGE = 50
+# A history page costs this many units of the reader's expensive-request budget
+# (EXPENSIVE_PER_MINUTE): it reads every revision and diffs long text.
+HISTORY_COST = 1
 
 
 def revisions_of(

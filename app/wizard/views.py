@@ -13,6 +13,7 @@ from app.core.deps import SessionDep
 from app.core.flash import flash
 from app.core.forms import Form, FormData
 from app.core.templating import render
+from app.core.throttle import spend
 from app.identity.deps import actor_of
 from app.identity.service import people_named
 from app.partnerships.models import Role
@@ -26,6 +27,7 @@ from app.wizard.models import Answer
 from app.wizard.permissions import CommentEditor, StageAccess, StageEditor, StageReader
 from app.wizard.progress import STATE_LABELS, display_value
 from app.wizard.service import (
+    HISTORY_COST,
     StageView,
     StaleAnswer,
     active_partners,
@@ -354,6 +356,7 @@ def history(
     item = access.stage.item(key) if key else None
     if key and item is None:
         raise HTTPException(404)
+    spend(request, access.member.principal.user.id, HISTORY_COST)
     rows, following = revisions_of(
         db,
         stage=access.stage,

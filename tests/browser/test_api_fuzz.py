@@ -28,6 +28,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, SQLModel, select
 
+from app.core.throttle import Budget
 from app.identity.models import User
 from app.partnerships.models import Invitation, Partner, Partnership, Role
 from app.partnerships.service import grant_role
@@ -176,8 +177,10 @@ def test_schemathesis_finds_nothing(
         world = make_world(db)
         _every_role(db, world.users[who])
     settings = live_app.state.settings
-    # The fuzzer writes far faster than any client may; the throttle has its own tests.
+    # The fuzzer writes and exports far faster than any client may; the throttles have their
+    # own tests.
     limit, settings.api_writes_per_minute = settings.api_writes_per_minute, 1_000_000
+    budget, live_app.state.expensive = live_app.state.expensive, Budget(1_000_000)
     try:
         _seed(server, world, live_app)
         config = _config(live_app)
@@ -193,6 +196,7 @@ def test_schemathesis_finds_nothing(
         )
     finally:
         settings.api_writes_per_minute = limit
+        live_app.state.expensive = budget
     (tmp_path / "schemathesis.out").write_text(result.stdout)  # the whole report, to read
     replay = shlex.join(command).replace(world.tokens[who], "$TOKEN")
     report = f"{replay}\n\n{config}\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}"
