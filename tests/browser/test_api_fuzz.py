@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel, select
 
 from app.core.throttle import Budget
@@ -62,6 +63,25 @@ INVALID_BY_DATA = {
         "a signing role the person does not hold yet needs an authority; one held keeps its own"
     ),
 }
+
+
+# Where the OpenAPI document says each of those rules: a word its 422 answer must contain, so
+# that a client can know the rule from the schema alone (issue 13: two such refusals were
+# documented nowhere).
+DOCUMENTED_BY = {
+    ("PUT", "/api/v1/partnerships/{pid}/stages/{stage}/answers/{question}"): "fit the question",
+    ("POST", "/api/v1/partnerships/{pid}/risks"): "owner_partner_id",
+    ("PATCH", "/api/v1/risks/{rid}"): "mitigation",
+    ("PUT", "/api/v1/partners/{partner_id}/people/{user_id}/roles"): "authority",
+}
+
+
+def test_every_refusal_by_stored_data_is_documented_in_the_schema(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert DOCUMENTED_BY.keys() == INVALID_BY_DATA.keys()
+    for (method, path), word in DOCUMENTED_BY.items():
+        answer = document["paths"][path][method.lower()]["responses"]["422"]["description"]
+        assert word in answer, (method, path, answer)
 
 
 def _seed(server: str, world: World, live_app: FastAPI) -> None:
