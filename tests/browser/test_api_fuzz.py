@@ -41,6 +41,7 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 SEED = 20261122
 EXAMPLES_PER_OPERATION = 25
 TIMEOUT_SECONDS = 1200
+REQUEST_TIMEOUT_SECONDS = 60
 # How often a path parameter takes a real value rather than a made-up one.
 REAL_ID_PROBABILITY = 0.9
 # Exports are slow (a PDF takes a second or more), so they are asked for less often.
@@ -182,6 +183,10 @@ def _command(server: str, token: str) -> list[str]:
         f"--seed={SEED}",
         f"--max-examples={EXAMPLES_PER_OPERATION}",
         "--workers=1",
+        # An export of the large partnership the fuzzer builds takes seconds (the PDF of 300
+        # risks took 10.5 s in issue 13), longer than schemathesis's default of 10 s on a busy
+        # machine; a hang would still fail.
+        f"--request-timeout={REQUEST_TIMEOUT_SECONDS}",
         "--exclude-path=/api/v1/auth/token",
         "--header",
         f"Authorization: Bearer {token}",
