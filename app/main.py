@@ -17,10 +17,12 @@ from app.core import docs, health, openapi, problems
 from app.core.admission import Admission
 from app.core.database import make_engine
 from app.core.headers import SecurityHeaders
+from app.core.limits import BodyLimit
 from app.core.migrations import check_migrated
 from app.core.paths import STATIC_DIR
 from app.core.security import verify_csrf
 from app.core.settings import Settings, get_settings
+from app.core.throttle import Budget
 from app.export import api as export_api
 from app.export import views as export_views
 from app.funding import api as funding_api
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.roadmap = roadmap
     app.state.health_details = {"outbox": health_detail}
+    app.state.expensive = Budget(settings.expensive_per_minute)
 
     problems.install(app)
     openapi.install(app, all_routes())
@@ -127,5 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # For the Allow header of a 405: every method served at each path.
     app.state.route_methods = [(r.path_regex, r.methods) for r in all_routes()]
     app.add_middleware(Admission, slots=settings.database_pool_size)
+    # Outside admission: an oversized body is refused without waiting for a slot.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, production=settings.is_production, docs_paths=DOCS_PATHS)
     return app

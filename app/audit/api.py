@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from app.audit.schemas import AuditEventOut, AuditPage
 from app.audit.service import page_of_events
 from app.core.deps import SessionDep
+from app.core.pagination import PositionCursor
 from app.core.problems import API_ERRORS
 from app.partnerships.permissions import Member
 from app.wizard.blind import withhold_score
@@ -28,14 +29,10 @@ def audit_events(
     member: Member,
     roadmap: RoadmapDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[
-        str | None,
-        # A chain position: digits, and few enough of them to fit the database's integer.
-        Query(pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page"),
-    ] = None,
+    cursor: PositionCursor = None,
 ) -> AuditPage:
-    before = int(cursor) if cursor is not None else None
-    rows = page_of_events(db, member.partnership.id, before=before, limit=limit)
+    """`cursor` is the `next_cursor` of the previous page."""
+    rows = page_of_events(db, member.partnership.id, before=cursor, limit=limit)
     # Partners score blind: another partner's readiness score stays out of the trail until
     # the caller may see it (the event's hash still covers it). Only the partners whose
     # score saves are on this page are looked up, so the page costs the same at any size.

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from app.audit.service import ACTION_LABELS, page_of_events
 from app.core.deps import SessionDep
+from app.core.pagination import PositionCursor
 from app.core.templating import render
 from app.identity.service import who
 from app.partnerships.permissions import Member
@@ -17,7 +18,7 @@ PAGE_SIZE = 50
 
 @router.get("/partnerships/{pid}/activity")
 def activity(
-    request: Request, db: SessionDep, member: Member, before: int | None = None
+    request: Request, db: SessionDep, member: Member, before: PositionCursor = None
 ) -> Response:
     found = page_of_events(db, member.partnership.id, before=before, limit=PAGE_SIZE)
     older = found[-1][0].position if len(found) == PAGE_SIZE and found[-1][0].position > 1 else None

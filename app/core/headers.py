@@ -28,6 +28,10 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'unsafe-inline'"
 ).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 HSTS = "max-age=63072000; includeSubDomains"
+# Pages, API answers and downloads carry people's partnership data: no browser, proxy or shared
+# cache may keep them. Only the public static assets (CSS, fonts, scripts) may be cached.
+NO_STORE = b"no-store"
+PUBLIC_PREFIXES = ("/static/",)
 
 
 class SecurityHeaders:
@@ -66,6 +70,10 @@ class SecurityHeaders:
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                     (b"x-request-id", request_id.encode("latin-1")),
                 ]
+                if not path.startswith(PUBLIC_PREFIXES) and not any(
+                    name.lower() == b"cache-control" for name, _ in headers
+                ):
+                    headers.append((b"cache-control", NO_STORE))
                 if self.production:
                     headers.append((b"strict-transport-security", HSTS.encode()))
                 minted = scope["state"].get("new_csrf_cookie")

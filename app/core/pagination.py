@@ -20,6 +20,13 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]
 Cursor = Annotated[
     str | None, Query(max_length=64, description="X-Next-Cursor of the previous page")
 ]
+# A position in an audit chain is the database's 32-bit integer. A larger cursor could match
+# nothing, and PostgreSQL refuses to compare an integer column with it (a 500): it is invalid.
+MAX_POSITION = 2**31 - 1
+PositionCursor = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_POSITION, description="The position to continue from (exclusive)"),
+]
 
 
 def next_page(following: str | None, *, limit: int, request: Request, response: Response) -> None:

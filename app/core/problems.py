@@ -11,7 +11,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.core import patterns
 from app.core.templating import render
+from app.core.throttle import Throttled
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,22 @@ class SignInRequired(Exception):
     """The caller must sign in: answered with 401 (API) or a redirect to the sign-in page."""
 
 
+class BodyTooLarge(HTTPException):
+    """The body grew past the limit while being read (an HTTPException, so that FastAPI's body
+    parsing lets it through rather than turning it into a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is larger than {limit} bytes.")
+        self.limit = limit
+
+
 API_PREFIX = "/api/"
 
 ERROR_PAGES = {
     403: "errors/403.html",
     404: "errors/404.html",
+    413: "errors/413.html",
+    429: "errors/429.html",
     500: "errors/500.html",
 }
 
@@ -63,6 +75,7 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
     403: _described("Signed in, but your role does not allow this"),
     404: _described("Not found, or a partnership you are not part of"),
     409: _described("Conflict: a stale version, or a duplicate"),
+    413: _described("The request body is larger than the service accepts (MAX_BODY_BYTES)"),
     422: _described("The request is not valid; `errors` names each field"),
     429: _described("Too many attempts; see Retry-After"),
 }
@@ -122,6 +135,27 @@ def error_page(request: Request, status: int, headers: dict[str, str] | None = N
     response = render(request, template, {"status": status}, status_code=status)
     if headers:
         response.headers.update(headers)
+    return response
+
+
+def too_large(request: Request, limit: int) -> Response:
+    """413: the body is over the limit (problem+json for the API, a page for people)."""
+    detail = f"The request body is larger than {limit} bytes."
+    if wants_problem_json(request):
+        return problem(413, detail, extra={"max_bytes": limit})
+    return error_page(request, 413)
+
+
+def too_many(request: Request, retry_after: int, detail: str) -> Response:
+    """429 with Retry-After (problem+json for the API, a page for people)."""
+    wait = max(retry_after, 1)
+    headers = {"Retry-After": str(wait)}
+    if wants_problem_json(request):
+        return problem(429, detail, headers=headers)
+    response = render(
+        request, ERROR_PAGES[429], {"status": 429, "retry_after": wait}, status_code=429
+    )
+    response.headers.update(headers)
     return response
 
 
@@ -210,6 +244,22 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 500)
 
 
+async def _body_too_large(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, BodyTooLarge):  # registered for this type only
+        raise exc
+    return too_large(request, exc.limit)
+
+
+async def _throttled(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, Throttled):  # registered for this type only
+        raise exc
+    return too_many(
+        request,
+        exc.retry_after,
+        "Too many exports or history pages this minute; try again after Retry-After seconds.",
+    )
+
+
 async def _problem(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, Problem):  # registered for this type only
         raise exc
@@ -229,6 +279,8 @@ def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Problem, _problem)
+    app.add_exception_handler(BodyTooLarge, _body_too_large)
+    app.add_exception_handler(Throttled, _throttled)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -56,6 +56,19 @@ class Settings(BaseSettings):
 
     api_writes_per_minute: int = Field(default=120, gt=0, description="Per bearer token.")
 
+    expensive_per_minute: int = Field(
+        default=60,
+        gt=0,
+        description="Per person: units of expensive work a minute (an answer history page or "
+        "a stored export 1, an export that must be rendered 10); 429 beyond.",
+    )
+
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="The largest request body accepted (413 above it), however it is sent.",
+    )
+
     database_pool_size: int = Field(
         default=20,
         ge=1,

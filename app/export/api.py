@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from app.core.deps import SessionDep
 from app.core.problems import API_ERRORS
+from app.core.throttle import spend
 from app.export import render
 from app.export.build import build
 from app.export.schema import Agreement, json_schema
@@ -33,6 +34,10 @@ FORMATS: dict[str, tuple[str, Callable[[Agreement], bytes]]] = {
     ),
     "odt": ("application/vnd.oasis.opendocument.text", render.to_odt),
 }
+# Units of the person's expensive-request budget (EXPENSIVE_PER_MINUTE).
+BUILD_COST = 1
+RENDER_COST = 9
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such partnership that you are part of, or no such format"},
 }
@@ -62,6 +67,10 @@ def agreement_file(
     if fmt not in FORMATS:
         raise HTTPException(404, "Formats: json, pdf, docx, odt")
     media_type, renderer = FORMATS[fmt]
+    person = member.principal.user.id
+    # Building the agreement reads the whole partnership: every export costs a little, and
+    # one that must be rendered costs more (charged only if it is).
+    spend(request, person, BUILD_COST)
     issued = issue(
         db,
         actor_of(request, member.principal),
@@ -71,7 +80,9 @@ def agreement_file(
     stamp = issued.agreement.generated_at.strftime("%Y%m%d")
     filename = f"agreement-{member.partnership.id[:8]}-{stamp}.{fmt}"
     return Response(
-        document(db, issued, fmt, renderer),
+        document(
+            db, issued, fmt, renderer, before_render=lambda: spend(request, person, RENDER_COST)
+        ),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

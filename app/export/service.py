@@ -3,8 +3,10 @@ content and format, then served from the store."""
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -95,13 +97,26 @@ def issue(db: Session, actor: Actor, agreement: Agreement, *, user_id: str | Non
     return Issued(agreement, digest)
 
 
+# Renderings in progress in this worker, by (partnership, format, digest): a request for a
+# document another request is already rendering waits for that one, rather than rendering it
+# again (six PDFs asked for at once used to take six renders). Workers do not share it.
+_rendering: dict[tuple[str, str, str], Future[bytes]] = {}
+_rendering_lock = threading.Lock()
+
+
 def document(
-    db: Session, issued: Issued, fmt: str, renderer: Callable[[Agreement], bytes]
+    db: Session,
+    issued: Issued,
+    fmt: str,
+    renderer: Callable[[Agreement], bytes],
+    *,
+    before_render: Callable[[], None] = lambda: None,
 ) -> bytes:
     """The agreement in `fmt`: from the store when this content was rendered before, else
     rendered now and stored (replacing the partnership's older rendering of that format).
 
-    Two requests for new content at the same moment may both render; the first to store wins.
+    Only a request that renders calls `before_render` first (to charge for it; it may raise).
+    A request that finds the same rendering under way in this worker waits for it.
     """
     agreement, digest = issued.agreement, issued.digest
     stored = db.exec(
@@ -113,6 +128,32 @@ def document(
     ).first()
     if stored is not None:
         return stored
+    key = (agreement.partnership_id, fmt, digest)
+    with _rendering_lock:
+        flight = _rendering.get(key)
+        leading = flight is None
+        if flight is None:
+            before_render()
+            flight = _rendering[key] = Future()
+    if not leading:
+        return flight.result()
+    try:
+        body = _render_and_store(db, issued, fmt, renderer)
+    except BaseException as exc:
+        flight.set_exception(exc)
+        raise
+    else:
+        flight.set_result(body)
+        return body
+    finally:
+        with _rendering_lock:
+            del _rendering[key]
+
+
+def _render_and_store(
+    db: Session, issued: Issued, fmt: str, renderer: Callable[[Agreement], bytes]
+) -> bytes:
+    agreement, digest = issued.agreement, issued.digest
     body = renderer(agreement)
     try:
         with write_apart(db):
@@ -128,5 +169,5 @@ def document(
                 )
             )
     except IntegrityError:
-        pass  # another request stored the same rendering a moment ago
+        pass  # another worker stored the same rendering a moment ago
     return body

@@ -377,7 +377,14 @@ class RolesUpdate(BaseModel):
             ]
         }
     )
-    roles: list[Role]
+    roles: list[Role] = Field(
+        description="The roles the person is to hold; `lead` is not among them (it comes with "
+        "starting the partnership and is kept as it is).",
+        # The schema offers only the roles that can be set here, so a client knows from it.
+        json_schema_extra={
+            "items": {"type": "string", "enum": [r.value for r in Role if r is not Role.LEAD]}
+        },
+    )
     authority: str | None = Field(
         default=None,
         max_length=AUTHORITY_MAX_LENGTH,
@@ -386,3 +393,13 @@ class RolesUpdate(BaseModel):
         "cfo) they do not hold yet: the decision it is granted on, such as a scheme of "
         "delegation or a committee minute. Roles already held keep their authority.",
     )
+
+    @field_validator("roles")
+    @classmethod
+    def _settable(cls, roles: list[Role]) -> list[Role]:
+        # Dropped silently, `["lead"]` used to take every other role away (issue 13).
+        if Role.LEAD in roles:
+            raise ValueError(
+                "'lead' cannot be set here: the partnership lead role is kept as it is"
+            )
+        return roles

@@ -39,6 +39,16 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Your role does not allow this (viewers read only)"},
     422: {"description": "Invalid input; `errors` names each field"},
 }
+# Rules that depend on stored data, which a JSON Schema cannot express: the OpenAPI document
+# says them in the 422 answer of the routes they apply to (issue 13).
+OWNER_AND_STAGE_RULE = (
+    "`stage_key` must be a stage of the roadmap in force, and `owner_partner_id` an active "
+    "partner of this partnership"
+)
+NEW_RISK_ERRORS: dict[int | str, dict[str, Any]] = {
+    **WRITE_ERRORS,
+    422: {"description": f"Invalid input; `errors` names each field: {OWNER_AND_STAGE_RULE}"},
+}
 STALE_DETAIL = (
     "Someone else has changed this risk since you read it. `current` is the risk as it is now; "
     "send your change again with its version if it still applies."
@@ -81,7 +91,7 @@ def list_risks(
     "/partnerships/{pid}/risks",
     status_code=201,
     summary="Add a risk to the register (any member but a viewer)",
-    responses=WRITE_ERRORS,
+    responses=NEW_RISK_ERRORS,
 )
 def create_risk(
     body: RiskCreate, request: Request, db: SessionDep, editor: RiskEditor, roadmap: RoadmapDep
@@ -176,6 +186,10 @@ def get_risk(access: RiskOfMember) -> RiskOut:
     responses={
         **WRITE_ERRORS,
         409: {"description": "Stale `version`: the body's `current` is the risk as it is now"},
+        422: {
+            "description": f"Invalid input; `errors` names each field: {OWNER_AND_STAGE_RULE}; "
+            "and marking it mitigated needs a `mitigation`, sent or already stored"
+        },
     },
 )
 def update_risk(

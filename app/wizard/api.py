@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from app.core.deps import SessionDep
 from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_page
 from app.core.problems import API_ERRORS, Problem
+from app.core.throttle import spend
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Member
 from app.wizard import flows
@@ -28,9 +29,10 @@ from app.wizard.schemas import (
     StageSummary,
 )
 from app.wizard.service import (
+    HISTORY_COST,
     StaleAnswer,
     active_partners,
-    comments_of,
+    comments_page,
     progress_of,
     revisions_of,
     stage_view,
@@ -186,6 +188,7 @@ def answer_history(
     """Shared answers and your organisation's; other partners' scores once yours are submitted."""
     if access.stage.item(question) is None:
         raise HTTPException(404, "No such question in this stage")
+    spend(request, access.member.principal.user.id, HISTORY_COST)
     chosen, following = revisions_of(
         db,
         stage=access.stage,
@@ -235,21 +238,33 @@ def submit_scores(request: Request, db: SessionDep, access: StageEditor) -> None
 
 
 @router.get(
-    "/partnerships/{pid}/stages/{stage}/comments", summary="A stage's comments", responses=ERRORS
+    "/partnerships/{pid}/stages/{stage}/comments",
+    summary="A stage's comments, newest first, a page at a time",
+    responses=ERRORS,
 )
-def list_comments(db: SessionDep, access: StageReader) -> list[CommentOut]:
+def list_comments(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    access: StageReader,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[CommentOut]:
+    chosen, following = comments_page(
+        db, access.member.partnership.id, access.stage.key, after=cursor, limit=limit
+    )
+    next_page(following, limit=limit, request=request, response=response)
     return [
         CommentOut(
             id=c.comment.id,
-            key=key,
+            key=c.comment.question_key,
             author=c.author,
             organisation=c.organisation,
             body=c.comment.body,
             created_at=c.comment.created_at,
             resolved_at=c.comment.resolved_at,
         )
-        for key, thread in comments_of(db, access.member.partnership.id, access.stage.key).items()
-        for c in thread
+        for c in chosen
     ]
 
 

@@ -392,6 +392,9 @@ class Revision:
 
 
 HISTORY_PAGE = 50
+# A history page costs this many units of the reader's expensive-request budget
+# (EXPENSIVE_PER_MINUTE): it reads every revision and diffs long text.
+HISTORY_COST = 1
 
 
 def revisions_of(
@@ -463,21 +466,94 @@ class CommentView:
     organisation: str
 
 
-def comments_of(db: Session, partnership_id: str, stage_key: str) -> dict[str, list[CommentView]]:
-    """A stage's comments by question key, oldest first."""
-    rows = db.exec(
+# The stage page shows the newest few comments of each question; older ones are a page away,
+# so that a question with a thousand comments costs the stage page no more than one with twenty.
+COMMENTS_SHOWN = 20
+COMMENTS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A question's comments as the stage page shows them."""
+
+    comments: list[CommentView]  # the newest COMMENTS_SHOWN, oldest first
+    older: int  # how many older comments are not among them
+    open: int  # unresolved comments in the whole thread
+
+
+def _comments(partnership_id: str, stage_key: str) -> Any:
+    return (
         select(Comment, User.name, Organisation.name)
         .join(User, col(User.id) == Comment.author_id)
         .join(Organisation, col(Organisation.id) == User.organisation_id)
         .where(Comment.partnership_id == partnership_id, Comment.stage_key == stage_key)
-        .order_by(col(Comment.created_at))
     )
-    grouped: dict[str, list[CommentView]] = {}
+
+
+def comments_of(db: Session, partnership_id: str, stage_key: str) -> dict[str, Thread]:
+    """A stage's comment threads by question key: each one's newest comments, and counts."""
+    newest_first = (col(Comment.created_at).desc(), col(Comment.id).desc())
+    ranked = (
+        select(
+            col(Comment.id).label("id"),
+            sa.func.row_number()
+            .over(partition_by=col(Comment.question_key), order_by=newest_first)
+            .label("rank"),
+        )
+        .where(Comment.partnership_id == partnership_id, Comment.stage_key == stage_key)
+        .subquery()
+    )
+    rows = db.exec(
+        _comments(partnership_id, stage_key)
+        .join(ranked, ranked.c.id == Comment.id)
+        .where(ranked.c.rank <= COMMENTS_SHOWN)
+        .order_by(col(Comment.created_at), col(Comment.id))
+    )
+    shown: dict[str, list[CommentView]] = {}
     for comment, author, organisation in rows:
-        grouped.setdefault(comment.question_key, []).append(
+        shown.setdefault(comment.question_key, []).append(
             CommentView(comment, author, organisation)
         )
-    return grouped
+    counts = db.exec(
+        select(Comment.question_key, sa.func.count(), sa.func.count(col(Comment.resolved_at)))
+        .where(Comment.partnership_id == partnership_id, Comment.stage_key == stage_key)
+        .group_by(col(Comment.question_key))
+    )
+    return {
+        key: Thread(shown.get(key, []), older=total - len(shown.get(key, [])), open=total - done)
+        for key, total, done in counts
+    }
+
+
+def comments_page(
+    db: Session,
+    partnership_id: str,
+    stage_key: str,
+    *,
+    key: str | None = None,
+    after: str | None = None,
+    limit: int = COMMENTS_PAGE,
+) -> tuple[list[CommentView], str | None]:
+    """A stage's comments (or one question's), newest first: a page of `limit` after the
+    comment `after`, and the id to ask for the next page with (None on the last page)."""
+    query = (
+        _comments(partnership_id, stage_key)
+        .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
+        .limit(limit + 1)
+    )
+    if key is not None:
+        query = query.where(Comment.question_key == key)
+    if after is not None:
+        mark = db.get(Comment, after)
+        if mark is None or (mark.partnership_id, mark.stage_key) != (partnership_id, stage_key):
+            return [], None
+        query = query.where(
+            sa.tuple_(col(Comment.created_at), col(Comment.id))
+            < sa.tuple_(sa.literal(mark.created_at, UTCDateTime()), sa.literal(mark.id))
+        )
+    rows = [CommentView(c, author, org) for c, author, org in db.exec(query)]
+    following = rows[limit - 1].comment.id if len(rows) > limit else None
+    return rows[:limit], following
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from app.core.deps import SessionDep
 from app.core.flash import flash
 from app.core.forms import Form, FormData
 from app.core.templating import render
+from app.core.throttle import spend
 from app.identity.deps import actor_of
 from app.identity.service import people_named
 from app.partnerships.models import Role
@@ -27,10 +28,12 @@ from app.wizard.models import Answer
 from app.wizard.permissions import CommentEditor, StageAccess, StageEditor, StageReader
 from app.wizard.progress import STATE_LABELS, display_value
 from app.wizard.service import (
+    HISTORY_COST,
     StageView,
     StaleAnswer,
     active_partners,
     comments_of,
+    comments_page,
     progress_of,
     revisions_of,
     stage_view,
@@ -360,6 +363,7 @@ def history(
     item = access.stage.item(key) if key else None
     if key and item is None:
         raise HTTPException(404)
+    spend(request, access.member.principal.user.id, HISTORY_COST)
     rows, following = revisions_of(
         db,
         stage=access.stage,
@@ -387,6 +391,35 @@ def history(
             "display": display_value,
             "labels": _labels,
             "QuestionType": QuestionType,
+        },
+    )
+
+
+@router.get("/partnerships/{pid}/stages/{stage}/comments/{key}")
+def comments(
+    request: Request,
+    db: SessionDep,
+    access: StageReader,
+    key: str,
+    after: str | None = Query(default=None, max_length=32),
+) -> Response:
+    """A question's comments, newest first, a page at a time (the stage page shows the newest
+    few)."""
+    item = access.stage.item(key)
+    if item is None:
+        raise HTTPException(404)
+    rows, following = comments_page(
+        db, access.member.partnership.id, access.stage.key, key=key, after=after
+    )
+    return render(
+        request,
+        "wizard/comments.html",
+        {
+            "member": access.member,
+            "stage": access.stage,
+            "item": item,
+            "rows": rows,
+            "following": following,
         },
     )
 

@@ -28,3 +28,12 @@ def test_who_did_what_names_the_person_and_their_council(client: TestClient, db:
         lead,
         "Northdale District Council",
     )
+
+
+def test_an_older_page_beyond_any_position_is_not_found_not_an_error(
+    client: TestClient, db: Session
+) -> None:
+    world = make_world(db)
+    sign_in(client, world.users["lead"].email)
+    page = client.get(f"/partnerships/{world.partnership.id}/activity?before=9417675723")
+    check_page(page, 404)

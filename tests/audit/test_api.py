@@ -37,3 +37,21 @@ def test_a_cursor_is_a_position_and_outsiders_see_nothing(client: TestClient, db
     bad = client.get(f"{base}?cursor=abc", headers=world.auth("lead"))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
     assert client.get(base, headers=world.auth("outsider")).status_code == 404
+
+
+def test_a_cursor_beyond_any_position_is_invalid_not_an_error(
+    client: TestClient, db: Session
+) -> None:
+    """Issue 13: 9417675723 does not fit the position column, and was a 500 on PostgreSQL."""
+    world = make_world(db)
+    pid = world.partnership.id
+    for cursor in ("9417675723", "2147483648", "0", "-1"):
+        api = client.get(
+            f"/api/v1/partnerships/{pid}/audit?cursor={cursor}", headers=world.auth("lead")
+        )
+        assert api.status_code == 422, (cursor, api.text)
+        assert api.json()["errors"][0]["field"] == "cursor"
+    largest = client.get(
+        f"/api/v1/partnerships/{pid}/audit?cursor=2147483647", headers=world.auth("lead")
+    )
+    assert largest.status_code == 200 and largest.json()["items"]

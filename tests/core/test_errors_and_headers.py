@@ -2,7 +2,9 @@
 
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from tests.factories import make_world, sign_in
 from tests.pages import check_page
 
 
@@ -141,3 +143,22 @@ def test_malformed_json_is_a_documented_400(client: TestClient) -> None:
     assert response.headers["content-type"] == "application/problem+json"
     operation = client.get("/openapi.json").json()["paths"]["/api/v1/auth/token"]["post"]
     assert "400" in operation["responses"]
+
+
+def test_nothing_personal_is_stored_by_a_cache(client: TestClient, db: Session) -> None:
+    """Issue 13: signed-in pages, the API and downloads said nothing about caching."""
+    world = make_world(db)
+    pid = world.partnership.id
+    api = [f"/api/v1/partnerships/{pid}", f"/api/v1/partnerships/{pid}/agreement.json"]
+    for path in api:
+        response = client.get(path, headers=world.auth("viewer"))
+        assert response.status_code == 200, path
+        assert response.headers["cache-control"] == "no-store", path
+    assert client.get("/api/v1/nothing").headers["cache-control"] == "no-store"
+    sign_in(client, world.users["viewer"].email)
+    for path in (f"/partnerships/{pid}", f"/partnerships/{pid}/agreement", "/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["cache-control"] == "no-store", path
+    # Public static assets are the same for everyone, and may be cached.
+    assert "cache-control" not in client.get("/static/app.css").headers

@@ -260,6 +260,27 @@ def test_withdraw_a_partner(client: TestClient, db: Session) -> None:
     )
 
 
+def test_setting_the_lead_role_is_refused_and_takes_nothing_away(
+    client: TestClient, db: Session
+) -> None:
+    """Issue 13: `{"roles": ["lead"]}` answered 200 and stripped every role."""
+    world = make_world(db)
+    officer = world.users["other_officer"]
+    url = f"/api/v1/partners/{world.other_partner.id}/people/{officer.id}/roles"
+    for roles in (["lead"], ["officer", "lead"]):
+        refused = client.put(url, headers=world.auth("other_partner_lead"), json={"roles": roles})
+        assert refused.status_code == 422, refused.text
+        [error] = refused.json()["errors"]
+        assert error["field"] == "roles" and "'lead'" in error["message"]
+    partnership = client.get(
+        f"/api/v1/partnerships/{world.partnership.id}", headers=world.auth("other_partner_lead")
+    ).json()
+    people = [p for partner in partnership["partners"] for p in partner["people"]]
+    assert next(p for p in people if p["id"] == officer.id)["roles"] == ["officer"]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["RolesUpdate"]
+    assert "lead" not in schema["properties"]["roles"]["items"]["enum"]
+
+
 def test_set_roles(client: TestClient, db: Session) -> None:
     world = make_world(db)
     officer = world.users["other_officer"]
