@@ -34,7 +34,6 @@ BOUNDED = {
 # failure, strictly: when its branch adds `limit`, this test passes unexpectedly and fails, so
 # the entry is removed at merge time.
 PENDING = {
-    "/api/v1/me": "memberships: paginated on the issue-identity branch",
     "/api/v1/me/tokens": "a person's tokens: app/identity (reported to the lead, issue 13)",
     "/api/v1/partnerships/{pid}/stages/{stage}/signoffs": "every sign-off decision ever made "
     "on the stage: app/wizard/signoff_api.py (reported to the lead, issue 13)",
