@@ -39,11 +39,6 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         "tests/accessibility/test_known_issues.py::test_a_stage_page_reaches_save_within_30_tab_stops",
     ),
     KnownIssue(
-        "2.4.5 Multiple Ways",
-        "The check your answers page has no button to continue to sign-off and no back link.",
-        "tests/accessibility/test_known_issues.py::test_check_your_answers_leads_on",
-    ),
-    KnownIssue(
         "3.1.1 Language of Page, 1.4.3 Contrast (Minimum), 4.1.2 Name, Role, Value",
         "The API explorer at /docs/explorer, for trying requests out, is Swagger UI: it does not "
         "state its language and has low-contrast text and nested controls. The API reference "

@@ -322,6 +322,7 @@ def check_answers(request: Request, db: SessionDep, access: StageReader) -> Resp
             "stage": access.stage,
             "view": view,
             "can_edit": access.can_edit,
+            "can_sign": access.member.active and access.member.has(Role.SIGNATORY),
             "display": display_value,
             "labels": _labels,
             "mine": lambda i: _mine(view, i),

@@ -49,17 +49,6 @@ def test_a_stage_page_reaches_save_within_30_tab_stops(client: TestClient, db: S
 
 
 @KNOWN
-def test_check_your_answers_leads_on(client: TestClient, db: Session) -> None:
-    world = make_world(db)
-    sign_in(client, world.users["officer"].email)
-    page = client.get(f"/partnerships/{world.partnership.id}/stages/governance/check")
-    soup = BeautifulSoup(page.text, "html.parser")
-    assert soup.select_one("a.govuk-back-link")
-    onward = {a.get_text(strip=True) for a in soup.select("main a, main button")}
-    assert onward & {"Continue to sign-off", "Back to the roadmap"}
-
-
-@KNOWN
 def test_the_api_explorer_states_its_language(client: TestClient) -> None:
     soup = BeautifulSoup(client.get("/docs/explorer").text, "html.parser")
     assert soup.html is not None and soup.html.get("lang")
