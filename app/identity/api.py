@@ -249,8 +249,19 @@ def create_personal_token(
 
 
 @router.get("/me/tokens", summary="Your personal access tokens (never the tokens themselves)")
-def list_personal_tokens(db: SessionDep, principal: CurrentPrincipal) -> list[PersonalTokenOut]:
-    return [_token_out(t) for t in flows.personal_tokens(db, principal.user.id)]
+def list_personal_tokens(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    principal: CurrentPrincipal,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[PersonalTokenOut]:
+    tokens = flows.personal_tokens(db, principal.user.id)
+    chosen = page(
+        tokens, key=lambda t: t.id, limit=limit, cursor=cursor, request=request, response=response
+    )
+    return [_token_out(t) for t in chosen]
 
 
 @router.delete(

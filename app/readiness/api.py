@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.deps import SessionDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS
 from app.identity.deps import actor_of
 from app.partnerships.permissions import Lead, Member
@@ -168,7 +169,19 @@ def collect(request: Request, db: SessionDep, lead: Lead, roadmap: RoadmapDep) -
     responses=ERRORS,
     summary="The snapshots the lead has collected, newest first",
 )
-def list_snapshots(db: SessionDep, member: Member) -> list[SnapshotOut]:
+def list_snapshots(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    member: Member,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[SnapshotOut]:
+    """Paginated: each snapshot carries the whole readiness of its day."""
+    found = service.snapshots(db, member.partnership.id)
+    chosen = page(
+        found, key=lambda s: s.id, limit=limit, cursor=cursor, request=request, response=response
+    )
     return [
         SnapshotOut(
             id=s.id,
@@ -178,5 +191,5 @@ def list_snapshots(db: SessionDep, member: Member) -> list[SnapshotOut]:
             content_hash=s.content_hash,
             data=service.data_visible_to(s.data, member.partner.id),
         )
-        for s in service.snapshots(db, member.partnership.id)
+        for s in chosen
     ]

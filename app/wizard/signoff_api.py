@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from app.core.deps import SessionDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, page
 from app.core.problems import API_ERRORS
 from app.identity.deps import actor_of
 from app.signatures import flows
@@ -43,8 +44,25 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     responses=ERRORS,
     summary="Every sign-off decision on a stage, newest first",
 )
-def list_signoffs(db: SessionDep, access: StageReader) -> list[SignatureOut]:
-    return [signature_out(s) for s in history(db, access.member.partnership.id, access.stage.key)]
+def list_signoffs(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    access: StageReader,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> list[SignatureOut]:
+    """Paginated: a stage re-signed after every change gathers decisions for years."""
+    decisions = history(db, access.member.partnership.id, access.stage.key)
+    chosen = page(
+        decisions,
+        key=lambda s: s.id,
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [signature_out(s) for s in chosen]
 
 
 @router.get(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 
 # Lists whose length the data cannot grow without bound, and why.
@@ -17,6 +16,8 @@ BOUNDED = {
     "/api/v1/partnerships/{pid}": "the partnership's partners and their people: a handful of "
     "councils, each with its own few people",
     "/api/v1/roadmap": "the stages of the roadmap in force: fixed by its files",
+    "/api/v1/partnerships/{pid}/stages/{stage}/signoffs/preview": "one stage's content for one "
+    "partner, and the open warnings: the consistency rules in the roadmap's files",
     "/api/v1/partnerships/{pid}/stages": "one row per stage of the roadmap",
     "/api/v1/partnerships/{pid}/stages/{stage}": "the stage's questions and statements (from "
     "the roadmap), one answer each, and one set per partner",
@@ -29,16 +30,6 @@ BOUNDED = {
     "/api/v1/partnerships/{pid}/funding/what-if/leave/{partner_id}": "the problems found, one "
     "per rule at most",
     "/api/v1/partnerships/{pid}/funding/what-if/join": "the problems found, one per rule at most",
-}
-# Lists that grow without bound and are another branch's to paginate. Each is an expected
-# failure, strictly: when its branch adds `limit`, this test passes unexpectedly and fails, so
-# the entry is removed at merge time.
-PENDING = {
-    "/api/v1/me/tokens": "a person's tokens: app/identity (reported to the lead, issue 13)",
-    "/api/v1/partnerships/{pid}/stages/{stage}/signoffs": "every sign-off decision ever made "
-    "on the stage: app/wizard/signoff_api.py (reported to the lead, issue 13)",
-    "/api/v1/partnerships/{pid}/readiness/snapshots": "every snapshot collected: "
-    "app/readiness (reported to the lead, issue 13)",
 }
 
 
@@ -80,13 +71,7 @@ def test_every_list_route_is_paginated_or_bounded_for_a_reason(app: FastAPI) -> 
     routes = list_routes(app)
     unpaginated = {path for path, paged in routes.items() if not paged}
     assert "/api/v1/partnerships/{pid}/stages/{stage}/comments" in routes  # the walk sees lists
-    unexplained = unpaginated - BOUNDED.keys() - PENDING.keys()
+    unexplained = unpaginated - BOUNDED.keys()
     assert not unexplained, f"lists without `limit`: {sorted(unexplained)}"
     stale = BOUNDED.keys() - unpaginated
     assert not stale, f"BOUNDED names routes that are paginated or gone: {sorted(stale)}"
-
-
-@pytest.mark.parametrize("path", sorted(PENDING))
-@pytest.mark.xfail(strict=True, reason="another branch paginates it; see PENDING")
-def test_lists_another_branch_paginates(app: FastAPI, path: str) -> None:
-    assert list_routes(app)[path], PENDING[path]
