@@ -155,6 +155,10 @@ def enter_population(page: Page, world: World, population: str) -> None:
 
 
 def sign(page: Page, password: str = PASSWORD) -> None:
+    """Sign the formula, having read (and ticked) each open warning on the Day 1 terms."""
+    boxes = page.locator('input[name="acknowledge"]')
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
     page.get_by_label("Enter your password to sign").fill(password)
     page.get_by_role("button", name="Sign the funding formula").click()
 
