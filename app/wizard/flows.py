@@ -16,7 +16,7 @@ from app.partnerships.permissions import Membership
 from app.wizard.definition import Question, Stage
 from app.wizard.models import Answer, Comment, ScoreSubmission
 from app.wizard.service import answer_scope, answers_of, save_answer, submissions_of
-from app.wizard.signing import ask_when_ready
+from app.wizard.signing import ask_to_score, ask_when_ready
 from app.wizard.values import InvalidValue, normalise, normalise_score
 
 MAX_COMMENT = 5000
@@ -131,6 +131,7 @@ def submit_scores(
         partnership_id=member.partnership.id,
         after={"partner_id": member.partner.id},
     )
+    ask_to_score(db, partnership=member.partnership, scorer=member.partner, base_url=base_url)
     ask_when_ready(db, partnership=member.partnership, stage=stage, base_url=base_url)
 
 

@@ -18,11 +18,12 @@ from sqlmodel import Session, col, select
 
 from app.notify.service import Ask, named, people, tell
 from app.partnerships.models import Partner, Partnership, PartnerStatus, Role
+from app.partnerships.service import partner_names
 from app.signatures.flows import touch
 from app.signatures.models import FUNDING
 from app.signatures.service import SubjectStatus, status, statuses
 from app.wizard.definition import Question, Stage, Statement
-from app.wizard.models import SHARED_SCOPE, Answer, SignOffRequest
+from app.wizard.models import SHARED_SCOPE, Answer, ScoreSubmission, SignOffRequest
 from app.wizard.progress import STATE_LABELS, StageProgress, StageState, hints_on
 from app.wizard.service import ready_for_sign_off, roadmap_of, shared_answers
 
@@ -222,6 +223,50 @@ def ask_when_ready(db: Session, *, partnership: Partnership, stage: Stage, base_
             ask=_ask_to_sign(db, partnership.id, stage),
         )
     db.flush()
+
+
+def ask_to_score(db: Session, *, partnership: Partnership, scorer: Partner, base_url: str) -> None:
+    """When a partnership's first readiness scores are submitted, ask every other active
+    partner's officers and partner leads, at once, to score theirs.
+
+    Once per partnership, on the first submission only: an ask per stage would be nine mails
+    for the same job, which is what issue 12 found people stop reading.
+    """
+    submitted = db.exec(
+        select(sa.func.count())
+        .select_from(ScoreSubmission)
+        .where(ScoreSubmission.partnership_id == partnership.id)
+    ).one()
+    if submitted != 1:
+        return
+    others = list(
+        db.exec(
+            select(Partner.id).where(
+                Partner.partnership_id == partnership.id,
+                Partner.status == PartnerStatus.ACTIVE,
+                Partner.id != scorer.id,
+            )
+        ).all()
+    )
+    if not others:
+        return
+    names = partner_names(db, partnership.id, [scorer.id])
+    dimensions = [s for s in roadmap_of(db).stages if s.statements]
+    tell(
+        db,
+        people(db, partnership.id, roles=[Role.OFFICER, Role.PARTNER_LEAD], partner_ids=others),
+        partnership_id=partnership.id,
+        base_url=base_url,
+        link=f"/partnerships/{partnership.id}/roadmap",
+        message=f"{names[scorer.id].name} has started scoring readiness: score and submit "
+        "your organisation's readiness on each stage.",
+        ask=Ask(
+            what=f"Score your organisation's readiness statements on each of the "
+            f"{len(dimensions)} stages, with evidence, and submit them",
+            done=[names[scorer.id].name],
+            partners=len(others) + 1,
+        ),
+    )
 
 
 def remind(db: Session, *, now: datetime, every: timedelta, base_url: str) -> int:
