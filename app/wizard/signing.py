@@ -47,14 +47,19 @@ def stage_content(
     }
 
 
-def missing_required(stage: Stage, content: dict[str, Any]) -> list[str]:
-    """The required questions not yet answered, by their labels."""
+def unanswered(stage: Stage, content: dict[str, Any]) -> list[Question]:
+    """The required questions of `stage` not yet answered in `content`: what stops signing."""
     return [
-        q.label
+        q
         for q in stage.questions
         if q.required
         and content["shared" if q.scope == "shared" else "own"].get(q.key) in (None, "", [])
     ]
+
+
+def missing_required(stage: Stage, content: dict[str, Any]) -> list[str]:
+    """The required questions not yet answered, by their labels."""
+    return [q.label for q in unanswered(stage, content)]
 
 
 class StageSource:

@@ -22,7 +22,7 @@ from app.wizard.definition import Question, Stage
 from app.wizard.diff import word_diff
 from app.wizard.permissions import StageAccess, StageSignatory
 from app.wizard.progress import display_value
-from app.wizard.signing import STAGE, open_warnings
+from app.wizard.signing import STAGE, open_warnings, unanswered
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,6 +75,8 @@ def _sign_page(
             "content_hash": hash_of(content),
             "content_json": canonical_json(content).decode(),
             "warnings": open_warnings(db, member.partnership.id, stage),
+            # What stops signing, shown before the password is asked for (issue 14).
+            "unanswered": unanswered(stage, content),
             "form": form,
             "history": decisions,
             "last": last,
@@ -124,9 +126,15 @@ def sign(request: Request, db: SessionDep, access: StageSignatory, form: FormDat
         db.rollback()
         form.error("acknowledge", _unacknowledged(exc, access.stage))
         return _sign_page(request, db, access, form, status=400)
-    except flows.SignatureProblem as exc:
+    except flows.WrongPassword as exc:
         db.rollback()
         form.error("password", str(exc))
+        return _sign_page(request, db, access, form, status=400)
+    except flows.SignatureProblem as exc:
+        # Not the password's fault (unanswered questions, already signed): said at the top, and
+        # never under the password field.
+        db.rollback()
+        form.error("sign", str(exc))
         return _sign_page(request, db, access, form, status=400)
     db.commit()
     response = RedirectResponse(_done(access), status_code=303)
