@@ -80,10 +80,11 @@ class Settings(BaseSettings):
         default=False, description="Re-read changed templates (`roadmap serve --reload` sets it)."
     )
 
+    # CONTRACT.md: 127.0.0.1 by default, a proxy on the same host (the usual nginx in front).
     trusted_proxies: str = Field(
-        default="",
+        default="127.0.0.1",
         description="Comma-separated addresses or CIDRs of the reverse proxies whose "
-        "X-Forwarded-For is believed; none by default.",
+        "X-Forwarded-For is believed; 127.0.0.1 by default.",
     )
 
     session_idle_minutes: int = Field(default=30, gt=0)

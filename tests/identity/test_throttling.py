@@ -170,8 +170,10 @@ def test_token_sign_in_has_the_same_back_off(app: FastAPI, ada: str, db: Session
         assert ok.status_code == 200
 
 
-def test_trusted_proxies_are_none_by_default_and_checked() -> None:
-    assert Settings(_env_file=None).trusted_proxy_networks == ()  # type: ignore[call-arg]
+def test_trusted_proxies_are_the_local_host_by_default_and_checked() -> None:
+    # CONTRACT.md: only a proxy on the same host is believed unless configured.
+    [local] = Settings(_env_file=None).trusted_proxy_networks  # type: ignore[call-arg]
+    assert str(local) == "127.0.0.1/32"
     assert (
         len(make_settings("sqlite://", trusted_proxies="10.0.0.1, fd00::/8").trusted_proxy_networks)
         == 2
