@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from app.core.deps import SessionDep
+from app.core.problems import API_ERRORS
 
 router = APIRouter(tags=["health"])
 
@@ -40,6 +41,7 @@ class Health(BaseModel):
     "/healthz",
     summary="Whether the service and its database answer",
     response_model_exclude_none=True,
+    responses={422: API_ERRORS[422]},  # `detail` that is not a boolean
 )
 def healthz(request: Request, db: SessionDep, detail: bool = False) -> Health:
     """`{"status": "ok"}` when the database answers a query; `detail=true` adds each registered
