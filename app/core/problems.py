@@ -99,8 +99,9 @@ class Problem(Exception):
 
 
 def wants_problem_json(request: Request) -> bool:
-    """API paths and callers that ask for JSON get problem+json; people get a page."""
-    if request.url.path.startswith(API_PREFIX):
+    """API paths (and /healthz, read by machines) and callers that ask for JSON get
+    problem+json; people get a page."""
+    if request.url.path.startswith(API_PREFIX) or request.url.path == "/healthz":
         return True
     accept = request.headers.get("accept", "")
     return "json" in accept and "html" not in accept
