@@ -77,6 +77,7 @@ DOCUMENTED_BY = {
     ("POST", "/api/v1/partnerships/{pid}/risks"): "owner_partner_id",
     ("PATCH", "/api/v1/risks/{rid}"): "mitigation",
     ("PUT", "/api/v1/partners/{partner_id}/people/{user_id}/roles"): "authority",
+    ("POST", "/api/v1/partnerships/{pid}/stages/{stage}/signoffs"): "acknowledged",
 }
 
 
